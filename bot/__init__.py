@@ -1,0 +1,1 @@
+"""The Rasa assistant: domain, stories, rules and the custom NLU components (bot.nlu)."""

@@ -1,0 +1,1 @@
+"""The web server on port 8000: the chat page (and later the FAQ pages and the staff console)."""

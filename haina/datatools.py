@@ -1,0 +1,83 @@
+"""Training-data housekeeping: the held-out split and the rules generated from the intent table."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import yaml
+
+from haina import paths
+from haina.intents import intent_table
+from haina.languages import LANGUAGES
+
+HELD_OUT_SHARE = 0.2
+
+
+def read_examples(path: Path) -> dict[str, list[str]]:
+    """intent → example lines (with their entity annotations) of one Rasa NLU file."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found: dict[str, list[str]] = {}
+    for item in data.get("nlu") or []:
+        if "intent" not in item:
+            continue
+        lines = [line.strip()[2:].strip() for line in str(item.get("examples", "")).splitlines() if line.strip().startswith("- ")]
+        found.setdefault(item["intent"], []).extend(lines)
+    return found
+
+
+def write_examples(path: Path, examples: dict[str, list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = ['version: "3.1"', "nlu:"]
+    for intent, lines in examples.items():
+        if not lines:
+            continue
+        out.append(f"- intent: {intent}")
+        out.append("  examples: |")
+        out.extend(f"    - {line}" for line in lines)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def _rank(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_heldout(share: float = HELD_OUT_SHARE) -> int:
+    """Move examples from train/ to test/ until each intent holds out `share` of its examples.
+
+    Deterministic (by a hash of the text) and one-way: a held-out example never returns to training.
+    """
+    moved = 0
+    for language in LANGUAGES:
+        for train_file in sorted((paths.NLU_DATA / language / "train").glob("*.yml")):
+            test_file = paths.NLU_DATA / language / "test" / train_file.name
+            train, test = read_examples(train_file), read_examples(test_file)
+            for intent, lines in train.items():
+                held = test.setdefault(intent, [])
+                target = math.ceil(share * (len(lines) + len(held)))
+                for line in sorted(lines, key=_rank):
+                    if len(held) >= target:
+                        break
+                    held.append(line)
+                    lines.remove(line)
+                    moved += 1
+            write_examples(train_file, train)
+            write_examples(test_file, {i: test[i] for i in train if test.get(i)} | {i: v for i, v in test.items() if i not in train})
+    return moved
+
+
+def knowledge_rules_text() -> str:
+    lines = ['version: "3.1"', "", "# Generated from bot/intents.yml by `haina data rules`; tests check it stays in sync.", "rules:"]
+    for name, info in intent_table().items():
+        if info.kind == "knowledge":
+            lines += [f"  - rule: answer {name}", "    steps:", f"      - intent: {name}", "      - action: action_answer_question"]
+    return "\n".join(lines) + "\n"
+
+
+def write_knowledge_rules() -> Path:
+    target = paths.BOT / "data" / "knowledge_rules.yml"
+    target.write_text(knowledge_rules_text(), encoding="utf-8")
+    return target

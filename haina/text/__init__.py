@@ -1,0 +1,1 @@
+"""Text processing shared by the NLU pipeline and the knowledge search."""
