@@ -36,7 +36,8 @@ class ActionAnswerQuestion(Action):
         confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
         language = conversation_language(tracker)
         choice = choose_answer(
-            message.get("text") or "", intent, confidence, search, article_id=tracker.get_slot("article_id")
+            message.get("text") or "", intent, confidence, search,
+            article_id=tracker.get_slot("article_id"), ranking=message.get("intent_ranking") or [],
         )
         if choice.mode == "article" and choice.article_id:
             article = search.articles[choice.article_id]

@@ -3,22 +3,27 @@ and (later) the staff console share.
 
 - A confident knowledge intent answers with the best article of its topic: the intent's default
   article unless the search finds another article of that topic clearly closer to the question.
-- A message the NLU is not sure about (nlu_fallback, low confidence, lookups not yet answerable)
-  is searched across the whole knowledge base: a clear best hit is answered, otherwise the top
+- When no intent is confident but the intents of one topic together are (say, two work-permit
+  intents share the probability), the search looks within that topic.
+- Otherwise the whole knowledge base is searched: a clear best hit is answered, else the top
   three are offered as choices.
 - Small talk and control intents are not answered from the knowledge base.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from haina.intents import intent_table
 from haina.knowledge.search import Hit, KnowledgeSearch, knowledge_search
 
-CONFIDENT = 0.5  # intent confidence from which a knowledge intent is trusted
+CONFIDENT = 0.35  # intent confidence from which an intent is trusted (the NLU fallback is at 0.3)
+TOPIC_CONFIDENT = 0.3  # summed confidence of one topic's intents from which the topic is trusted
 OVERRIDE_MARGIN = 0.04  # how much closer another article of the topic must be than the default
-SEARCHED_INTENTS = {"nlu_fallback", "check_permit_status", "search_directory", "out_of_scope"}
+SEARCHED_INTENTS = {"nlu_fallback", "check_permit_status", "search_directory"}
+NOT_A_TOPIC = {"smalltalk", "other"}
 
 
 @dataclass(frozen=True)
@@ -32,32 +37,53 @@ class AnswerChoice:
     hits: tuple[Hit, ...] = field(default=(), compare=False)
 
 
+def topic_confidence(ranking: Sequence[dict[str, Any]]) -> tuple[str | None, float]:
+    """The domain topic whose intents hold the most probability in the NLU's ranking, and that sum."""
+    totals: dict[str, float] = defaultdict(float)
+    table = intent_table()
+    for entry in ranking:
+        info = table.get(entry.get("name") or "")
+        if info and info.topic not in NOT_A_TOPIC and info.kind in ("knowledge", "lookup"):
+            totals[info.topic] += float(entry.get("confidence") or 0.0)
+    if not totals:
+        return None, 0.0
+    topic = max(totals, key=totals.get)
+    return topic, totals[topic]
+
+
 def choose_answer(
     text: str,
     intent: str | None,
     confidence: float,
     search: KnowledgeSearch | None = None,
     article_id: str | None = None,
+    ranking: Sequence[dict[str, Any]] = (),
 ) -> AnswerChoice:
-    """Decide which article answers `text`, given the NLU's intent and confidence."""
+    """Decide which article answers `text`, given the NLU's intent, confidence and ranking."""
     search = search or knowledge_search()
     if article_id and article_id in search.articles:
         return AnswerChoice("article", article_id, topic=search.articles[article_id].topic)
     info = intent_table().get(intent or "")
     if info and info.kind == "knowledge" and confidence >= CONFIDENT:
         return _within_topic(text, info.topic, info.article, search)
-    if info and info.kind in ("smalltalk", "control") and intent not in SEARCHED_INTENTS and confidence >= CONFIDENT:
+    if info and info.kind in ("smalltalk", "control") and confidence >= CONFIDENT:
+        if intent == "out_of_scope":
+            return AnswerChoice("none", topic="other")
         return AnswerChoice("none", topic=info.topic)
+    topic, total = topic_confidence(ranking)
+    if topic and total >= TOPIC_CONFIDENT:
+        hits = search.search(text, topic=topic, limit=3)
+        if hits and search.is_clear(hits, needed_dense=0.0):
+            return AnswerChoice("article", hits[0].article_id, topic=topic, hits=tuple(hits))
+        return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits), topic=topic, hits=tuple(hits))
     hits = search.search(text, limit=3)
     if not hits:
-        return AnswerChoice("none", topic=info.topic if info else None)
-    if search.is_clear(hits) and intent != "out_of_scope":
+        return AnswerChoice("none", topic=topic or "other")
+    if search.is_clear(hits):
         best = search.articles[hits[0].article_id]
         return AnswerChoice("article", best.id, topic=best.topic, hits=tuple(hits))
-    topic = info.topic if info and confidence >= CONFIDENT else search.articles[hits[0].article_id].topic
-    if intent == "out_of_scope" and confidence >= CONFIDENT:
-        return AnswerChoice("none", topic="other", hits=tuple(hits))
-    return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits), topic=topic, hits=tuple(hits))
+    return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits),
+                        topic=search.articles[hits[0].article_id].topic, hits=tuple(hits))
 
 
 def _within_topic(text: str, topic: str, default: str | None, search: KnowledgeSearch) -> AnswerChoice:

@@ -41,12 +41,13 @@ def predict(parse: dict[str, Any], text: str, search: KnowledgeSearch) -> dict[s
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
     language = (parse.get("language_decision") or {}).get("language")
-    choice = choose_answer(text, name, confidence, search)
-    topic = topic_of(name) if name and name != "nlu_fallback" else None
+    choice = choose_answer(text, name, confidence, search, ranking=parse.get("intent_ranking") or [])
     if choice.mode == "article" and choice.article_id:
         topic = search.articles[choice.article_id].topic
-    elif topic is None:
-        topic = choice.topic or "other"
+    elif choice.topic:
+        topic = choice.topic
+    else:
+        topic = topic_of(name) if name and name != "nlu_fallback" else "other"
     if name == "nlu_fallback":
         ranking = parse.get("intent_ranking") or []
         name = next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), name)

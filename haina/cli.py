@@ -1,4 +1,7 @@
-"""The `haina` command: run, train, shell, classify and data tools, each with --help."""
+"""The `haina` command: run, train, shell, classify and data tools, each with --help.
+
+Commands of single capabilities (import, wechat-sim, staff, …) live in haina/commands/.
+"""
 
 from __future__ import annotations
 
@@ -67,8 +70,9 @@ def cmd_data(args: argparse.Namespace) -> int:
         moved = datatools.split_heldout()
         print(f"moved {moved} examples into the held-out split")
     elif args.action == "rules":
-        path = datatools.write_knowledge_rules()
-        print(f"wrote {path}")
+        print(f"wrote {datatools.write_knowledge_rules()}")
+    elif args.action == "lookups":
+        print(f"wrote {datatools.write_entity_lookups()}")
     return 0
 
 
@@ -101,10 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     classify.set_defaults(func=cmd_classify)
 
     data = sub.add_parser("data", help="training-data tools")
-    data.add_argument("action", choices=["split", "rules"],
+    data.add_argument("action", choices=["split", "rules", "lookups"],
                       help="split: move the held-out share of each intent into nlu_data/<lang>/test; "
-                      "rules: rewrite bot/data/knowledge_rules.yml from bot/intents.yml")
+                      "rules: rewrite bot/data/knowledge_rules.yml from bot/intents.yml; "
+                      "lookups: rewrite bot/data/entity_lookups.yml from the training annotations")
     data.set_defaults(func=cmd_data)
+
+    from haina.commands import register_all
+
+    register_all(sub)
     return parser
 
 

@@ -1,4 +1,8 @@
-"""UI text pieces in eight languages (bot/ui_strings.yml) and locale-aware formatting with Babel."""
+"""UI text pieces in eight languages (bot/strings/*.yml) and locale-aware formatting with Babel.
+
+Each capability keeps its texts in its own file (knowledge.yml, permits.yml, directory.yml, …);
+a key lives in exactly one file, which the tests check.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,21 @@ _UNITS = {"day": "duration-day", "week": "duration-week", "month": "duration-mon
           "year": "duration-year", "hour": "duration-hour"}
 
 
+STRINGS = paths.BOT / "strings"
+
+
+def string_files() -> dict[str, dict[str, dict[str, str]]]:
+    """Every strings file by name, as written (the tests read them one by one)."""
+    return {path.name: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for path in sorted(STRINGS.glob("*.yml"))}
+
+
 @lru_cache(maxsize=1)
 def _strings() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((paths.BOT / "ui_strings.yml").read_text(encoding="utf-8"))
+    merged: dict[str, dict[str, str]] = {}
+    for texts in string_files().values():
+        merged.update(texts)
+    return merged
 
 
 def t(key: str, language: str, **values: object) -> str:

@@ -7,16 +7,20 @@ nothing changed, and a changed file always leads to a new model.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 from pathlib import Path
+from typing import Iterator
 
 from haina import paths
 from haina.languages import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-CODE_SHAPING_THE_MODEL = ("bot/nlu/*.py", "bot/nlu/*.txt", "haina/text/*.py", "haina/langid/*.py")
+# The language detector runs at prediction time from code, so it is not part of the fingerprint.
+CODE_SHAPING_THE_MODEL = ("bot/nlu/*.py", "bot/nlu/*.txt", "haina/text/*.py")
 
 
 def training_data_paths() -> list[Path]:
@@ -54,8 +58,25 @@ def latest_model() -> Path | None:
     return models[-1] if models else None
 
 
+@contextlib.contextmanager
+def _exclusive() -> Iterator[None]:
+    """One training at a time per checkout: a second `haina train` waits, then reuses the model."""
+    paths.MODELS.mkdir(parents=True, exist_ok=True)
+    with open(paths.MODELS / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def train(force: bool = False) -> Path:
     """Train if the inputs changed (or `force`); return the model's path."""
+    with _exclusive():
+        return _train(force)
+
+
+def _train(force: bool) -> Path:
     from haina.knowledge.search import build_dense_index
 
     target = model_path()

@@ -2,6 +2,8 @@
 
 The page embeds the rasa-webchat widget, which the set-up installs from the npm registry into
 connectors/web/static/vendor/ (`make web`); it talks to Rasa's socket.io channel directly.
+Other pages on the same server (the FAQ under /faq/, the staff console under /staff/) are
+sections: packages of connectors/web/ named in SECTIONS, each with `setup(app, settings)`.
 """
 
 from __future__ import annotations
@@ -9,10 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import html
+import importlib
+import importlib.util
 import json
 import logging
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +30,20 @@ HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 logger = logging.getLogger(__name__)
+# Packages that add pages to this server; one that does not exist yet is simply not served.
+SECTIONS = ("connectors.web.faq", "connectors.web.staff")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """What every section may need: where Rasa is, for the browser and for this server."""
+
+    rasa_url: str
+    rasa_api: str
+    token: str | None = None
+
+
+SETTINGS_KEY = web.AppKey("haina_settings", WebSettings)
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +104,8 @@ async def set_conversation_language(rasa_api: str, token: str | None, session_id
 def make_app(rasa_url: str, rasa_api: str | None = None, token: str | None = None) -> web.Application:
     app = web.Application(client_max_size=16 * 1024)
     rasa_api = rasa_api or rasa_url
+    settings = WebSettings(rasa_url, rasa_api, token)
+    app[SETTINGS_KEY] = settings
 
     async def chat_page(request: web.Request) -> web.Response:
         return web.Response(text=render_chat_page(pick_language(request), rasa_url), content_type="text/html")
@@ -114,6 +135,9 @@ def make_app(rasa_url: str, rasa_api: str | None = None, token: str | None = Non
     app.router.add_post("/api/language", language)
     app.router.add_get("/health", health)
     app.router.add_static("/static/", STATIC, show_index=False)
+    for section in SECTIONS:
+        if importlib.util.find_spec(section) is not None:
+            importlib.import_module(section).setup(app, settings)
     return app
 
 

@@ -124,12 +124,13 @@ class KnowledgeSearch:
                 break
         return hits
 
-    def is_clear(self, hits: list[Hit]) -> bool:
+    def is_clear(self, hits: list[Hit], needed_dense: float | None = None) -> bool:
         """Whether the best hit is good enough and far enough ahead to answer without asking."""
         if not hits:
             return False
         margin = hits[0].score - hits[1].score if len(hits) > 1 else 1.0
-        return hits[0].dense >= self.settings.answer_min_dense and margin >= self.settings.answer_min_margin
+        needed = self.settings.answer_min_dense if needed_dense is None else needed_dense
+        return hits[0].dense >= needed and margin >= self.settings.answer_min_margin
 
     def _dense_scores(self, question: str) -> np.ndarray:
         query = embed_queries([question])[0]

@@ -23,7 +23,7 @@ import yaml
 
 from haina import paths
 from haina.languages import DEFAULT_LANGUAGE
-from haina.langid.backends import LanguageBackend, make_backend
+from haina.langid.backends import Detection, LanguageBackend, make_backend
 from haina.langid.scripts import count_scripts, script_language
 
 _FILLERS = re.compile(
@@ -95,6 +95,7 @@ class LanguageResolver:
             language = found.language if found and found.language in ("zh", "ja") else "zh"
             return language, counts.han >= self.settings.min_han
         found = self.backend.detect(text)
+        found = _latin_clues(text, found)
         if found is None:
             return None, False
         words = len(_WORD.findall(text))
@@ -137,6 +138,29 @@ class LanguageResolver:
         if detected:
             return LanguageDecision(detected, "guess", detected=detected)
         return LanguageDecision(DEFAULT_LANGUAGE, "default", detected=None)
+
+
+def _latin_clues(text: str, found: Detection | None) -> Detection | None:
+    """Correct an unsure detector on Latin text with letters and function words (bot/language_markers.yml)."""
+    if found is not None and found.confidence >= 0.6:
+        return found
+    markers = _markers()
+    lowered = text.lower()
+    for language, letters in markers["letters"].items():
+        if any(ch in lowered for ch in letters):
+            return Detection(language, max(found.confidence if found else 0.0, 0.6))
+    words = _WORD.findall(lowered)
+    votes = sorted(((sum(w in markers["function_words"][l] for w in words), l) for l in markers["function_words"]), reverse=True)
+    if votes[0][0] >= 2 and votes[0][0] >= votes[1][0] + 2:
+        return Detection(votes[0][1], max(found.confidence if found else 0.0, 0.6))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict:
+    data = yaml.safe_load(Path(paths.BOT / "language_markers.yml").read_text(encoding="utf-8"))
+    data["function_words"] = {k: frozenset(v) for k, v in data["function_words"].items()}
+    return data
 
 
 def _by_script(text: str) -> bool:

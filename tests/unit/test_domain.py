@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from haina import datatools, paths
+from haina import datatools, i18n, paths
 from haina.intents import intent_table, taxonomy_topics
 from haina.languages import LANGUAGES
 
@@ -53,10 +53,14 @@ def test_taxonomy_copy_matches_shared():
             (paths.BOT / "taxonomy.yml").read_text())["topics"].keys()
 
 
-def test_ui_strings_have_all_languages():
-    strings = yaml.safe_load((paths.BOT / "ui_strings.yml").read_text(encoding="utf-8"))
-    for key, texts in strings.items():
-        assert sorted(texts) == sorted(LANGUAGES), key
+def test_ui_strings_have_all_languages_and_one_home():
+    seen: dict[str, str] = {}
+    for name, strings in i18n.string_files().items():
+        for key, texts in strings.items():
+            assert sorted(texts) == sorted(LANGUAGES), f"{name}: {key}"
+            assert all(str(text).strip() for text in texts.values()), f"{name}: {key}"
+            assert key not in seen, f"{key} is in both {seen.get(key)} and {name}"
+            seen[key] = name
 
 
 def test_page_strings_have_all_languages():
@@ -65,3 +69,7 @@ def test_page_strings_have_all_languages():
     keys = set(page["en"])
     for language in LANGUAGES:
         assert set(page[language]) == keys, language
+
+
+def test_entity_lookups_are_in_sync_with_the_annotations():
+    assert (paths.BOT / "data" / "entity_lookups.yml").read_text(encoding="utf-8") == datatools.entity_lookups_text()

@@ -14,7 +14,8 @@ from haina.languages import LANGUAGES
      ("fr", "25 novembre 2026"), ("de", "25. November 2026"), ("es", "25 de noviembre de 2026"), ("ru", "25 ноября 2026 г.")],
 )
 def test_dates(language, expected):
-    assert i18n.date(dt.date(2026, 11, 25), language) == expected
+    # CLDR puts a narrow no-break space before the Russian "г.": compare the visible text.
+    assert i18n.date(dt.date(2026, 11, 25), language).replace("\u202f", " ") == expected
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
