@@ -12,11 +12,14 @@ import importlib.util
 import sys
 from types import ModuleType
 
-# name -> module. `nlu` (bench/nlu.py, accuracy per language) is added by its own module; until that
-# file exists it is simply not offered.
+# name -> module. A benchmark whose module does not exist yet is simply not offered.
 BENCHMARKS: dict[str, str] = {
-    "load": "bench.load",
-    "nlu": "bench.nlu",
+    "load": "bench.load",        # REST conversations at 1/10/50 users, against a plain `rasa init` peer
+    "nlu": "bench.nlu",          # intent accuracy and macro-F1, language ID, parse time (issue 4)
+    "search": "bench.search",    # long-tail knowledge search and `haina classify` topics (issue 5)
+    "db": "bench.db",            # status lookups and directory queries on PostgreSQL (issue 6)
+    "wechat": "bench.wechat",    # WeChat channel overhead and passive-answer share (issue 7)
+    "staff": "bench.staff",      # staff console assist latency with 20 agents (issue 8)
 }
 
 
