@@ -1,0 +1,191 @@
+"""Directory search: service points by category, district, language spoken, opening time and
+distance, a page at a time, in SQL that the indexes of haina.db.models.directory serve.
+
+- category/district: the (category, district) index; language: EXISTS on (language, point id).
+- open at a time: EXISTS on the opening intervals (weekday, opens, closes), with the day's
+  weekday chosen per point by the holiday calendar (closed on holidays, Monday hours on make-up
+  working days), intervals past midnight counted on the day they start, dated closures excluded.
+- nearest: a bounding box on (lat, lon) around the location, grown until it holds the page, and
+  ordered by an equirectangular distance (arithmetic only, so SQLite and PostgreSQL agree); the
+  page's exact distances are haversine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field, replace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from haina.db.models import (
+    DISTRICTS, SERVICE_CATEGORIES, Closure, OpeningInterval, ServicePoint, ServicePointLanguage,
+)
+from haina.directory.calendar import HOLIDAY, MAKEUP_WEEKDAY, WORKDAY, Calendar, load_calendar
+from haina.directory.when import TimeFilter, shanghai
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_LAT = 111.2
+RADII_KM = (2.0, 5.0, 15.0, 50.0, 200.0)
+MAX_LIMIT = 20
+DAY = 24 * 60
+
+
+class QueryError(ValueError):
+    """A query that cannot be run (unknown category, a location off the globe, …); `field` says which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class DirectoryQuery:
+    category: str | None = None
+    district: str | None = None
+    language: str | None = None
+    when: TimeFilter | None = None
+    near: tuple[float, float] | None = None  # (lat, lon)
+    offset: int = 0
+    limit: int = 3
+
+    def validated(self) -> "DirectoryQuery":
+        if self.category is not None and self.category not in SERVICE_CATEGORIES:
+            raise QueryError("category", f"unknown category {self.category!r}")
+        if self.district is not None and self.district not in DISTRICTS:
+            raise QueryError("district", f"unknown district {self.district!r}")
+        if self.language is not None and not (2 <= len(self.language) <= 3 and self.language.isalpha()):
+            raise QueryError("language", f"not a language code: {self.language!r}")
+        if self.near is not None:
+            lat, lon = self.near
+            if not (-90 <= float(lat) <= 90 and -180 <= float(lon) <= 180):
+                raise QueryError("near", "coordinates out of range")
+        if self.offset < 0 or not 1 <= self.limit <= MAX_LIMIT:
+            raise QueryError("page", "offset must be >= 0 and limit 1-20")
+        return self
+
+    def without(self, name: str) -> "DirectoryQuery":
+        """The same query with one filter dropped (to relax it when nothing matches)."""
+        return replace(self, **{name: None}, offset=0)
+
+
+@dataclass(frozen=True)
+class Result:
+    point: ServicePoint
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    results: list[Result]
+    query: DirectoryQuery
+    has_more: bool
+    radius_km: float | None = None
+    next_offset: int = field(default=0)
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _day_rule(day: dt.date, calendar: Calendar) -> sa.sql.ColumnElement:
+    """Which weekday's intervals start on `day`, per point (its holiday policy decides)."""
+    weekday = day.weekday()
+    kind = calendar.kind(day)
+    closed_on_holidays = ServicePoint.holidays == "closed"
+    if kind == HOLIDAY:
+        return sa.and_(~closed_on_holidays, OpeningInterval.weekday == weekday)
+    if kind == WORKDAY:
+        return sa.or_(sa.and_(closed_on_holidays, OpeningInterval.weekday == MAKEUP_WEEKDAY),
+                      sa.and_(~closed_on_holidays, OpeningInterval.weekday == weekday))
+    return OpeningInterval.weekday == weekday
+
+
+def _not_closed(day: dt.date) -> sa.sql.ColumnElement:
+    return ~sa.exists().where(Closure.service_point_id == ServicePoint.id, Closure.date == day)
+
+
+def _intervals(*conditions: sa.sql.ColumnElement) -> sa.sql.ColumnElement:
+    return sa.exists().where(OpeningInterval.service_point_id == ServicePoint.id, *conditions)
+
+
+def open_at(moment: dt.datetime, calendar: Calendar) -> sa.sql.ColumnElement:
+    """Points open at `moment` (converted to Shanghai time)."""
+    local = shanghai(moment) if moment.tzinfo else moment
+    day, minute = local.date(), local.hour * 60 + local.minute
+    yesterday = day - dt.timedelta(days=1)
+    return sa.or_(
+        sa.and_(ServicePoint.always_open, _not_closed(day)),
+        sa.and_(_intervals(_day_rule(day, calendar), OpeningInterval.opens <= minute,
+                           OpeningInterval.closes > minute), _not_closed(day)),
+        sa.and_(_intervals(_day_rule(yesterday, calendar), OpeningInterval.closes > minute + DAY),
+                _not_closed(yesterday)),
+    )
+
+
+def open_on(days: tuple[dt.date, ...], calendar: Calendar) -> sa.sql.ColumnElement:
+    """Points open at some time on any of `days`."""
+    return sa.or_(*[sa.or_(sa.and_(ServicePoint.always_open, _not_closed(day)),
+                           sa.and_(_intervals(_day_rule(day, calendar)), _not_closed(day)))
+                    for day in days])
+
+
+def conditions(query: DirectoryQuery, calendar: Calendar) -> list[sa.sql.ColumnElement]:
+    """The WHERE conditions of a query, without the location."""
+    where: list[sa.sql.ColumnElement] = []
+    if query.category:
+        where.append(ServicePoint.category == query.category)
+    if query.district:
+        where.append(ServicePoint.district == query.district)
+    if query.language:
+        where.append(sa.exists().where(ServicePointLanguage.service_point_id == ServicePoint.id,
+                                       ServicePointLanguage.language == query.language))
+    when = query.when
+    if when is not None:
+        if when.always:
+            where.append(ServicePoint.always_open)
+        elif when.at is not None:
+            where.append(open_at(when.at, calendar))
+        elif when.days:
+            where.append(open_on(when.days, calendar))
+    return where
+
+
+def search(session: Session, query: DirectoryQuery, calendar: Calendar | None = None) -> Page:
+    """One page of service points matching `query`, nearest first when it has a location."""
+    query = query.validated()
+    calendar = calendar or load_calendar()
+    where = conditions(query, calendar)
+    wanted = query.offset + query.limit + 1
+    if query.near is None:
+        statement = sa.select(ServicePoint).where(*where).order_by(ServicePoint.id).offset(query.offset).limit(query.limit + 1)
+        points = list(session.execute(statement).scalars())
+        return _page([Result(p) for p in points], query, None)
+    lat, lon = float(query.near[0]), float(query.near[1])
+    km_per_degree_lon = max(KM_PER_DEGREE_LAT * math.cos(math.radians(lat)), 0.01)
+    dy = (ServicePoint.lat - lat) * KM_PER_DEGREE_LAT
+    dx = (ServicePoint.lon - lon) * km_per_degree_lon
+    squared = dy * dy + dx * dx
+    rows: list[ServicePoint] = []
+    radius = RADII_KM[-1]
+    for radius in RADII_KM:
+        box = [ServicePoint.lat.between(lat - radius / KM_PER_DEGREE_LAT, lat + radius / KM_PER_DEGREE_LAT),
+               ServicePoint.lon.between(lon - radius / km_per_degree_lon, lon + radius / km_per_degree_lon),
+               squared <= radius * radius]
+        statement = (sa.select(ServicePoint).where(*where, *box)
+                     .order_by(squared, ServicePoint.id).limit(wanted))
+        rows = list(session.execute(statement).scalars())
+        if len(rows) >= wanted:
+            break
+    results = [Result(p, haversine_km((lat, lon), (p.lat, p.lon))) for p in rows[query.offset:]]
+    results.sort(key=lambda r: (round(r.distance_km or 0.0, 6), r.point.id))
+    return _page(results, query, radius)
+
+
+def _page(results: list[Result], query: DirectoryQuery, radius: float | None) -> Page:
+    has_more = len(results) > query.limit
+    return Page(results[:query.limit], query, has_more, radius, query.offset + min(len(results), query.limit))
