@@ -8,7 +8,6 @@ message text: it may hold passport numbers or other personal data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -19,13 +18,10 @@ from typing import Any, Dict, Optional, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from haina.privacy import hash_sender
+
 logger = logging.getLogger("haina.turns")
 MAX_OPEN_TURNS = 10_000
-
-
-def hash_sender(sender_id: str) -> str:
-    """A stable pseudonym for a conversation id, so turns can be followed without exposing it."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]
 
 
 class TurnLogBroker(EventBroker):
