@@ -1,7 +1,13 @@
-"""action_answer_question: answers from the knowledge base in the user's language."""
+"""action_answer_question: answers from the knowledge base in the user's language.
+
+After an article it asks "Did this help?" (buttons whose payload names the article, answered by
+actions/feedback.py). Questions that were answered with low confidence, only suggested, or not
+answered are written to the question log (redacted) for the staff console.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -9,16 +15,21 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from haina import i18n
-from haina.answering import choose_answer
-from haina.knowledge.render import article_button, render_article
+from haina.answering import AnswerChoice, choose_answer
+from haina.knowledge.render import article_button, feedback_buttons, render_article
 from haina.knowledge.search import knowledge_search
 from haina.languages import DEFAULT_LANGUAGE, normalise
 
+logger = logging.getLogger(__name__)
 WECHAT_CHANNELS = {"wechat"}
 
 
 def conversation_language(tracker: Tracker) -> str:
     return normalise(tracker.get_slot("language")) or DEFAULT_LANGUAGE
+
+
+def input_channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "unknown"
 
 
 class ActionAnswerQuestion(Action):
@@ -35,19 +46,39 @@ class ActionAnswerQuestion(Action):
         intent = (message.get("intent") or {}).get("name")
         confidence = float((message.get("intent") or {}).get("confidence") or 0.0)
         language = conversation_language(tracker)
+        channel = input_channel(tracker)
+        text = message.get("text") or ""
         choice = choose_answer(
-            message.get("text") or "", intent, confidence, search,
+            text, intent, confidence, search,
             article_id=tracker.get_slot("article_id"), ranking=message.get("intent_ranking") or [],
         )
         if choice.mode == "article" and choice.article_id:
             article = search.articles[choice.article_id]
-            channel = "wechat" if tracker.get_latest_input_channel() in WECHAT_CHANNELS else "web"
-            rendered = render_article(article, language, search.articles, channel=channel)
+            shown_channel = "wechat" if channel in WECHAT_CHANNELS else "web"
+            rendered = render_article(article, language, search.articles, channel=shown_channel)
             dispatcher.utter_message(text=rendered.text, buttons=rendered.buttons or None)
+            dispatcher.utter_message(text=i18n.t("did_it_help", language), buttons=feedback_buttons(article.id, language))
         elif choice.mode == "suggest":
             buttons = [article_button(search.articles[c], language) for c in choice.candidates]
             buttons.append({"title": i18n.t("talk_to_person", language), "payload": "/request_human"})
             dispatcher.utter_message(response="utter_not_sure", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_default")
+        _log_for_review(choice, text, intent, confidence, language, channel, tracker.sender_id)
         return [SlotSet("article_id", None)]
+
+
+def _log_for_review(choice: AnswerChoice, text: str, intent: str | None, confidence: float,
+                    language: str, channel: str, sender_id: str | None) -> None:
+    """Keep the question for staff when it was not answered well; never fails the answer."""
+    reason = choice.review_reason
+    if reason is None:
+        return
+    from haina.feedback import log_question
+
+    try:
+        log_question(text, reason=reason, language=language, channel=channel, intent=intent, confidence=confidence,
+                     topic=choice.topic, article_id=choice.article_id, candidates=choice.candidates,
+                     sender_id=sender_id)
+    except Exception as failure:  # the database is an add-on here: the user still gets an answer
+        logger.warning("question log not written: %s", type(failure).__name__)

@@ -35,6 +35,25 @@ class AnswerChoice:
     candidates: tuple[str, ...] = ()
     topic: str | None = None
     hits: tuple[Hit, ...] = field(default=(), compare=False)
+    via: str = "intent"  # button | intent | topic | search | smalltalk | out_of_scope: how it was chosen
+
+    @property
+    def review_reason(self) -> str | None:
+        """Why staff should look at this question (question_log), or None when it went well.
+
+        `fallback`: nothing from the knowledge base (also a question judged out of scope, which may
+        show a gap in the content); `suggested`: only candidates offered;
+        `low_confidence`: answered from the search because no intent was confident.
+        """
+        if self.via in ("button", "smalltalk"):
+            return None
+        if self.mode == "none":
+            return "fallback"
+        if self.mode == "suggest":
+            return "suggested"
+        if self.via in ("topic", "search"):
+            return "low_confidence"
+        return None
 
 
 def topic_confidence(ranking: Sequence[dict[str, Any]]) -> tuple[str | None, float]:
@@ -62,28 +81,29 @@ def choose_answer(
     """Decide which article answers `text`, given the NLU's intent, confidence and ranking."""
     search = search or knowledge_search()
     if article_id and article_id in search.articles:
-        return AnswerChoice("article", article_id, topic=search.articles[article_id].topic)
+        return AnswerChoice("article", article_id, topic=search.articles[article_id].topic, via="button")
     info = intent_table().get(intent or "")
     if info and info.kind == "knowledge" and confidence >= CONFIDENT:
         return _within_topic(text, info.topic, info.article, search)
     if info and info.kind in ("smalltalk", "control") and confidence >= CONFIDENT:
         if intent == "out_of_scope":
-            return AnswerChoice("none", topic="other")
-        return AnswerChoice("none", topic=info.topic)
+            return AnswerChoice("none", topic="other", via="out_of_scope")
+        return AnswerChoice("none", topic=info.topic, via="smalltalk")
     topic, total = topic_confidence(ranking)
     if topic and total >= TOPIC_CONFIDENT:
         hits = search.search(text, topic=topic, limit=3)
         if hits and search.is_clear(hits, needed_dense=0.0):
-            return AnswerChoice("article", hits[0].article_id, topic=topic, hits=tuple(hits))
-        return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits), topic=topic, hits=tuple(hits))
+            return AnswerChoice("article", hits[0].article_id, topic=topic, hits=tuple(hits), via="topic")
+        return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits), topic=topic, hits=tuple(hits),
+                            via="topic")
     hits = search.search(text, limit=3)
     if not hits:
-        return AnswerChoice("none", topic=topic or "other")
+        return AnswerChoice("none", topic=topic or "other", via="search")
     if search.is_clear(hits):
         best = search.articles[hits[0].article_id]
-        return AnswerChoice("article", best.id, topic=best.topic, hits=tuple(hits))
+        return AnswerChoice("article", best.id, topic=best.topic, hits=tuple(hits), via="search")
     return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits),
-                        topic=search.articles[hits[0].article_id].topic, hits=tuple(hits))
+                        topic=search.articles[hits[0].article_id].topic, hits=tuple(hits), via="search")
 
 
 def _within_topic(text: str, topic: str, default: str | None, search: KnowledgeSearch) -> AnswerChoice:

@@ -42,6 +42,9 @@ class SearchSettings:
     # about 0.75-0.80 against every article) and its fused score this far ahead of the second.
     answer_min_dense: float = 0.85
     answer_min_margin: float = 0.03
+    # Listed on the FAQ search page: e5 similarity at least this, or a strong word match.
+    list_min_dense: float = 0.84
+    list_min_lexical: float = 0.5
 
 
 def _fingerprint(articles: dict[str, Article]) -> str:
@@ -123,6 +126,11 @@ class KnowledgeSearch:
             if len(hits) == limit:
                 break
         return hits
+
+    def relevant(self, question: str, limit: int = 10) -> list[Hit]:
+        """Hits good enough to list on the FAQ search page (none for a question we cannot answer)."""
+        hits = self.search(question, limit=limit)
+        return [hit for hit in hits if hit.dense >= self.settings.list_min_dense or hit.lexical >= self.settings.list_min_lexical]
 
     def is_clear(self, hits: list[Hit], needed_dense: float | None = None) -> bool:
         """Whether the best hit is good enough and far enough ahead to answer without asking."""
