@@ -71,8 +71,6 @@ def cmd_data(args: argparse.Namespace) -> int:
         print(f"moved {moved} examples into the held-out split")
     elif args.action == "rules":
         print(f"wrote {datatools.write_knowledge_rules()}")
-    elif args.action == "lookups":
-        print(f"wrote {datatools.write_entity_lookups()}")
     return 0
 
 
@@ -105,10 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.set_defaults(func=cmd_classify)
 
     data = sub.add_parser("data", help="training-data tools")
-    data.add_argument("action", choices=["split", "rules", "lookups"],
+    data.add_argument("action", choices=["split", "rules"],
                       help="split: move the held-out share of each intent into nlu_data/<lang>/test; "
-                      "rules: rewrite bot/data/knowledge_rules.yml from bot/intents.yml; "
-                      "lookups: rewrite bot/data/entity_lookups.yml from the training annotations")
+                      "rules: rewrite bot/data/knowledge_rules.yml from bot/intents.yml")
     data.set_defaults(func=cmd_data)
 
     from haina.commands import register_all

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 import math
 from pathlib import Path
 
@@ -82,45 +80,4 @@ def knowledge_rules_text() -> str:
 def write_knowledge_rules() -> Path:
     target = paths.BOT / "data" / "knowledge_rules.yml"
     target.write_text(knowledge_rules_text(), encoding="utf-8")
-    return target
-
-
-LOOKUP_ENTITIES = ("district", "service_category", "service_language")
-_ANNOTATED = re.compile(r"\[([^\]]+)\]\{([^}]*)\}|\[([^\]]+)\]\(([^)]+)\)")
-
-
-def annotated_surfaces() -> dict[str, set[str]]:
-    """Every text annotated as a lookup entity in the training split, by entity."""
-    found: dict[str, set[str]] = {name: set() for name in LOOKUP_ENTITIES}
-    for language in LANGUAGES:
-        for path in sorted((paths.NLU_DATA / language / "train").glob("*.yml")):
-            for lines in read_examples(path).values():
-                for line in lines:
-                    for match in _ANNOTATED.finditer(line):
-                        if match.group(1):
-                            text, entity = match.group(1), json.loads("{" + match.group(2) + "}").get("entity")
-                        else:
-                            text, entity = match.group(3), match.group(4).split(":")[0]
-                        if entity in found and _long_enough(text):
-                            found[entity].add(text.strip())
-    return found
-
-
-def _long_enough(text: str) -> bool:
-    """Short Latin surfaces ('en', 'de') would match inside other words: leave them to context."""
-    return len(text.strip()) >= (3 if text.isascii() else 2)
-
-
-def entity_lookups_text() -> str:
-    lines = ['version: "3.1"', "", "# Generated from the training annotations by `haina data lookups`; tests check it stays in sync.",
-             "# The synonyms that map each text to its canonical value come from the same annotations.", "nlu:"]
-    for entity, surfaces in annotated_surfaces().items():
-        lines += [f"- lookup: {entity}", "  examples: |"]
-        lines += [f"    - {s}" for s in sorted(surfaces, key=lambda s: (s.lower(), s))]
-    return "\n".join(lines) + "\n"
-
-
-def write_entity_lookups() -> Path:
-    target = paths.BOT / "data" / "entity_lookups.yml"
-    target.write_text(entity_lookups_text(), encoding="utf-8")
     return target

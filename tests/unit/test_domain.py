@@ -69,7 +69,3 @@ def test_page_strings_have_all_languages():
     keys = set(page["en"])
     for language in LANGUAGES:
         assert set(page[language]) == keys, language
-
-
-def test_entity_lookups_are_in_sync_with_the_annotations():
-    assert (paths.BOT / "data" / "entity_lookups.yml").read_text(encoding="utf-8") == datatools.entity_lookups_text()
