@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import IO, Any, Iterable, Iterator
 
-from haina.answering import choose_answer
+from haina.answering import CONFIDENT, choose_answer
+from haina.directory.topics import topic_for
 from haina.intents import topic_of
 from haina.knowledge.search import KnowledgeSearch, knowledge_search
 from haina.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -48,6 +49,9 @@ def predict(parse: dict[str, Any], text: str, search: KnowledgeSearch) -> dict[s
         topic = choice.topic
     else:
         topic = topic_of(name) if name and name != "nlu_fallback" else "other"
+    directory = name == "search_directory" and confidence >= CONFIDENT
+    if directory:  # answered by the directory: the topic follows the kind of place asked for
+        topic = topic_for(parse.get("entities") or [], default=topic)
     if name == "nlu_fallback":
         ranking = parse.get("intent_ranking") or []
         name = next((r.get("name") for r in ranking if r.get("name") != "nlu_fallback"), name)
@@ -56,7 +60,7 @@ def predict(parse: dict[str, Any], text: str, search: KnowledgeSearch) -> dict[s
         "topic": topic,
         "intent": name,
         "confidence": round(min(max(confidence, 0.0), 1.0), 4),
-        "answer_id": choice.article_id if choice.mode == "article" else None,
+        "answer_id": choice.article_id if choice.mode == "article" and not directory else None,
     }
 
 
