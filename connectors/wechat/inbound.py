@@ -46,11 +46,12 @@ def load_menu(path: Path = MENU_FILE) -> Menu:
 
 
 def dedup_key(message: BaseMessage) -> str:
-    """MsgId for messages; FromUserName + CreateTime for events (WeChat's own advice)."""
-    msg_id = message._data.get("MsgId")
-    if msg_id:
-        return f"msg:{msg_id}"
-    return f"event:{message.source}:{message._data.get('CreateTime', '')}:{message._data.get('Event', '')}"
+    """MsgId for messages; FromUserName + CreateTime for events (WeChat's advice), with the event
+    and its key so that two menu taps within one second stay two."""
+    data = message._data
+    if data.get("MsgId"):
+        return f"msg:{data['MsgId']}"
+    return f"event:{message.source}:{data.get('CreateTime', '')}:{data.get('Event', '')}:{data.get('EventKey', '')}"
 
 
 def _location(lat: Any, lon: Any, label: Any) -> dict[str, Any] | None:

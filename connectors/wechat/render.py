@@ -58,6 +58,7 @@ def render_turn(messages: Iterable[dict[str, Any]], language: str, limit: int = 
     """The bot messages of a turn (as Rasa sends them) as WeChat texts and numbered options."""
     blocks: list[str] = []
     options: list[str] = []
+    option_lines: list[str] = []
     for message in messages:
         lines = []
         if message.get("text"):
@@ -68,25 +69,34 @@ def render_turn(messages: Iterable[dict[str, Any]], language: str, limit: int = 
                 lines.append(_link(title, str(button.get("url") or button.get("payload") or "")))
             elif button.get("payload") is not None:
                 options.append(str(button["payload"]))
-                lines.append(f"{len(options)}. {title or button['payload']}")
+                option_lines.append(f"{len(options)}. {title or button['payload']}")
+                lines.append(option_lines[-1])
         for key in ("image", "attachment"):
             if isinstance(message.get(key), str):
                 lines.append(message[key])
         if lines:
             blocks.append("\n".join(line for line in lines if line))
+    tail = None
     if options:
         blocks.append(i18n.t("wechat.options_hint", language))
+        tail = "\n".join(option_lines) + "\n\n" + blocks[-1]
     text = "\n\n".join(block for block in blocks if block)
-    return Turn(split(text, limit) if text else [], options)
+    return Turn(split(text, limit, tail=tail) if text else [], options)
 
 
-def split(text: str, limit: int = LIMIT_BYTES, max_parts: int = MAX_MESSAGES) -> list[str]:
-    """Cut a text into parts of at most `limit` UTF-8 bytes at the best boundaries available."""
+def split(text: str, limit: int = LIMIT_BYTES, max_parts: int = MAX_MESSAGES, tail: str | None = None) -> list[str]:
+    """Cut a text into parts of at most `limit` UTF-8 bytes at the best boundaries available.
+
+    Beyond `max_parts` the text is shortened (ending with "…"); `tail` (the numbered options) is
+    then kept as the last part, so the user can still answer with a number.
+    """
     parts = _pack(text, limit, 0)
-    if len(parts) > max_parts:
-        parts = parts[:max_parts]
-        parts[-1] = _cut_bytes(parts[-1], limit - len("…".encode()))[0].rstrip() + "…"
-    return parts
+    if len(parts) <= max_parts:
+        return parts
+    ending = _pack(tail, limit, 0) if tail else []
+    parts = parts[:max(1, max_parts - len(ending))]
+    parts[-1] = _cut_bytes(parts[-1], limit - len("…".encode()))[0].rstrip() + "…"
+    return parts + ending
 
 
 def _size(text: str) -> int:

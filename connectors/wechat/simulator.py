@@ -180,6 +180,8 @@ class ApiServer:
     on_message: Callable[[SentMessage], None] | None = None
     sent: list[SentMessage] = field(default_factory=list)
     token_requests: int = 0
+    send_attempts: int = 0
+    token_lifetime_s: float = 7200  # a negative value issues tokens that are already expired
     languages: dict[str, str] = field(default_factory=dict)  # per openid, else profile_language
     _tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry
     _runner: web.AppRunner | None = None
@@ -226,10 +228,11 @@ class ApiServer:
         if query.get("secret") != self.settings.secret:
             return web.json_response({"errcode": 40125, "errmsg": "invalid appsecret"})
         token = "SIM_" + secrets.token_urlsafe(24)
-        self._tokens[token] = time.time() + 7200
+        self._tokens[token] = time.time() + self.token_lifetime_s
         return web.json_response({"access_token": token, "expires_in": 7200})
 
     async def _send(self, request: web.Request) -> web.Response:
+        self.send_attempts += 1
         error = self._token_error(request)
         if error is not None:
             return error

@@ -100,26 +100,27 @@ return 0
 class RedisStore:
     """The same operations on Redis: SET NX PX for `add`, a Lua compare-and-set for `replace`."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = PREFIX) -> None:
         import redis
 
+        self.prefix = prefix
         self.redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, decode_responses=True)
         self._replace_if = self.redis.register_script(_REPLACE_IF)
 
     def get(self, key: str) -> str | None:
-        return self.redis.get(PREFIX + key)
+        return self.redis.get(self.prefix + key)
 
     def set(self, key: str, value: str, ttl: float) -> None:
-        self.redis.set(PREFIX + key, value, px=_ms(ttl))
+        self.redis.set(self.prefix + key, value, px=_ms(ttl))
 
     def add(self, key: str, value: str, ttl: float) -> bool:
-        return bool(self.redis.set(PREFIX + key, value, px=_ms(ttl), nx=True))
+        return bool(self.redis.set(self.prefix + key, value, px=_ms(ttl), nx=True))
 
     def replace(self, key: str, expected: str, value: str, ttl: float) -> bool:
-        return bool(self._replace_if(keys=[PREFIX + key], args=[expected, value, _ms(ttl)]))
+        return bool(self._replace_if(keys=[self.prefix + key], args=[expected, value, _ms(ttl)]))
 
     def delete(self, key: str) -> None:
-        self.redis.delete(PREFIX + key)
+        self.redis.delete(self.prefix + key)
 
     def close(self) -> None:
         self.redis.close()
