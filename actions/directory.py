@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from haina import i18n
+from haina.directory.topics import choose_category
 from haina.languages import DEFAULT_LANGUAGE, normalise
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def criteria(tracker: Tracker) -> Dict[str, Any]:
     said = _entities(tracker)
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     remembered = {name: tracker.get_slot(name) for name in SLOTS}
-    category = (said.get("service_category") or [None])[0]
+    category = choose_category(said.get("service_category") or [])
     fresh = category is not None and category != remembered["directory_category"]
     keep = not fresh
     chosen: Dict[str, Any] = {

@@ -4,7 +4,8 @@ from free text in eight languages (data: bot/gazetteer/, matching: haina.directo
 It also reads a location shared in the chat: a channel that receives one (the WeChat connector
 for a location message, a web page) passes it as message metadata `location: {lat, lon}`; the
 component adds it as the `shared_location` entity ("lat,lon") and, unless the message was
-understood as a directory request, sets the intent `share_location`.
+understood as a directory request or "show more", makes it a directory request (the search then
+uses the criteria the conversation already has, or asks for the kind of place).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from haina.directory.gazetteer import gazetteer
 from haina.directory.location import parse_location
 
 LOCATION_ENTITY = "shared_location"
-LOCATION_INTENT = "share_location"
+LOCATION_INTENT = "search_directory"
 KEEPS_LOCATION = {"search_directory", "show_more_results"}
 
 

@@ -48,7 +48,8 @@ def fold(text: str) -> tuple[str, list[int]]:
     index: list[int] = []
     for position, char in enumerate(text):
         piece = unicodedata.normalize("NFKC", char).casefold()
-        piece = "".join(c for c in unicodedata.normalize("NFKD", piece) if not unicodedata.combining(c))
+        if all(ord(c) < 0x0530 or 0x1E00 <= ord(c) <= 0x1EFF for c in piece):  # Latin, Greek, Cyrillic
+            piece = "".join(c for c in unicodedata.normalize("NFKD", piece) if not unicodedata.combining(c))
         piece = piece.replace("\u0451", "\u0435")
         for c in piece:
             out.append(c)
@@ -162,7 +163,7 @@ class Gazetteer:
                 groups = m.groupdict()
                 minute = int(groups.get("m") or 0) if groups.get("m") else (30 if groups.get("half") else 0)
                 marker = (groups.get("ap") or "").replace(".", "")
-                window = folded[max(0, start - 8):start] + " " + folded[end:end + 14]
+                window = folded[max(0, start - 8):end + 14]
                 evening = marker == "pm" or (not marker and any(w in window for w in self._clock.pm))
                 morning = marker == "am" or (not marker and any(w in window for w in self._clock.am))
                 if evening and not morning and hour < 12:

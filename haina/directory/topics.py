@@ -24,11 +24,19 @@ CATEGORY_TOPICS: dict[str, str] = {
 }
 
 
+# "doctor", "médecin", "Arzt" count as a hospital; a more specific kind named in the same message
+# ("a clinic with an English-speaking doctor", "pharmacy near Ruijin Hospital") wins over it.
+GENERIC_CATEGORY = "hospital"
+
+
+def choose_category(values: Iterable[str]) -> str | None:
+    """The kind of place a message asks for, from its service_category values in order."""
+    known = [v for v in values if v in CATEGORY_TOPICS]
+    specific = [v for v in known if v != GENERIC_CATEGORY]
+    return (specific or known or [None])[0]
+
+
 def topic_for(entities: Iterable[Mapping[str, Any]], default: str | None = None) -> str | None:
-    """The topic of the first service_category entity (Rasa entity dicts), else `default`."""
-    for entity in entities or ():
-        if entity.get("entity") == "service_category":
-            topic = CATEGORY_TOPICS.get(str(entity.get("value")))
-            if topic:
-                return topic
-    return default
+    """The topic of the kind of place among Rasa entity dicts (see choose_category), else `default`."""
+    category = choose_category(str(e.get("value")) for e in entities or () if e.get("entity") == "service_category")
+    return CATEGORY_TOPICS.get(category, default) if category else default
