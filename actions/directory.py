@@ -109,25 +109,30 @@ class ActionSearchDirectory(Action):
             return _slot_events(chosen, 0, pending=True)
         try:
             query = self._query(chosen)
-        except ValueError:
+        except ValueError as problem:
+            if getattr(problem, "field", None) == "near":
+                dispatcher.utter_message(text=i18n.t("directory.bad_location", language))
+                return _slot_events({**chosen, "location": None}, 0, pending=True)
             dispatcher.utter_message(text=i18n.t("directory.error", language))
             return _slot_events({**chosen, "times": [], "language": None}, 0, pending=False)
         try:
-            page, dropped = self._search(query, relax=not chosen["more"], language=language)
+            loaded, dropped = self._search(query, relax=not chosen["more"], language=language)
         except Exception:  # the database is down or broken: say so, never a stack trace
             logger.exception("directory search failed")
             dispatcher.utter_message(text=i18n.t("directory.unavailable", language))
             return []
-        self._show(dispatcher, page, query, dropped, language, chosen["more"])
-        return _slot_events(chosen, page.next_offset, pending=False)
+        self._show(dispatcher, loaded, query, dropped, language, chosen["more"])
+        return _slot_events(chosen, loaded.page.next_offset, pending=False)
 
     @staticmethod
     def _query(chosen: Dict[str, Any]):  # type: ignore[no-untyped-def]
         from haina.directory.location import parse_location
-        from haina.directory.query import DirectoryQuery
+        from haina.directory.query import DirectoryQuery, QueryError
         from haina.directory.when import now_in_shanghai, resolve
 
         near: Optional[tuple] = parse_location(chosen["location"]) if chosen["location"] else None
+        if chosen["location"] and near is None:
+            raise QueryError("near", "the shared location is not a place on Earth")
         return DirectoryQuery(
             category=chosen["category"], district=None if near else chosen["district"],
             language=chosen["language"], when=resolve(chosen["times"], now_in_shanghai()),
