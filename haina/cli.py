@@ -16,6 +16,20 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
+def quiet_structlog(level: int) -> None:
+    """Send Rasa's structlog events to stderr, from `level` up.
+
+    Unconfigured, structlog prints every debug event to stdout, message texts included: that would
+    corrupt `haina classify`'s JSONL output and put what users typed into the logs.
+    """
+    import structlog
+
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+    )
+
+
 def _model_or_train(model: str | None, train_if_needed: bool) -> Path:
     from haina import training
 
@@ -58,6 +72,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from haina.classify import run
 
     logging.disable(logging.WARNING)
+    quiet_structlog(logging.ERROR)
     model = _model_or_train(args.model, train_if_needed=False)
     run(str(model), sys.stdin, sys.stdout)
     return 0
@@ -116,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_structlog(logging.INFO)
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 
