@@ -38,10 +38,13 @@ PASSPORT, APPLICATION, DATE, PHONE, EMAIL = "passport_number", "application_numb
 ALL_KINDS: tuple[str, ...] = (EMAIL, APPLICATION, DATE, PHONE, PASSPORT)
 MASKS = {PASSPORT: "[passport]", APPLICATION: "[application]", DATE: "[date]", PHONE: "[phone]", EMAIL: "[email]"}
 
-# Not in entity_patterns.yml: e-mail, phone numbers (+86 21 6437 0045, 13812345678, 021-64370045) and dates
+# Not in entity_patterns.yml: e-mail, spaced application and passport numbers, phone numbers (+86 21 6437 0045, 13812345678, 021-64370045) and dates
 # the NLU does not need to extract but people type (1988/3/14, 1988.03.14, 1988년 3월 14일).
 _EXTRA = {
     EMAIL: [r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"],
+    APPLICATION: [r"\bSH\s*(?:WP|RP)[\s_./\-]*\d{4}[\s_./\-]*\d{6}\b"],  # "SHWP 2026 004217"
+    # Passports typed with spaces or dashes ("E 1234 5678", "G-1234-5678").
+    PASSPORT: [r"\b[A-Z]{1,2}(?:[ \-]?\d){7,8}\b"],
     PHONE: [r"(?<![\w+])(?:\+|00)\d{1,3}[ \-]?(?:\(?\d{1,4}\)?[ \-]?){1,4}\d{3,4}(?!\w)",
             r"(?<!\w)1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?!\w)",
             r"(?<!\w)0\d{2,3}[ \-]\d{7,8}(?!\w)",

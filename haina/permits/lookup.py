@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from haina import privacy
 from haina.db import ensure_ready, session_scope
@@ -86,7 +87,10 @@ def look_up(number: str, verification: Verification, sender_id: str, url: str | 
         until = lockout.locked_until(session, sender_id, number, now)
         if until is not None:
             return LookupResult(LOCKED, locked_until=until)
-        app = session.execute(sa.select(Application).where(Application.application_number == number)).scalar_one_or_none()
+        # The history is loaded only after a successful verification: loading it with the application
+        # would add a query exactly when the number exists.
+        app = session.execute(sa.select(Application).options(lazyload(Application.history))
+                              .where(Application.application_number == number)).scalar_one_or_none()
         verified = _matches(app, verification)
         lockout.record(session, sender_id, number, verification.method, verified, now)
         if not verified or app is None:
