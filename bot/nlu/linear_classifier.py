@@ -101,6 +101,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if not self.model or not message.get(TEXT):
+                # Like Rasa's own classifiers: an empty message still gets an (empty) intent, which
+                # the FallbackClassifier after us expects to find.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             probabilities = self.model["classifier"].predict_proba(self._matrix([message]))[0]
             order = np.argsort(-probabilities)[:LABEL_RANKING_LENGTH]
