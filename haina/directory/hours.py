@@ -20,7 +20,7 @@ class Schedule:
     weekly: dict[int, tuple[tuple[int, int], ...]]
     holidays: str = "unknown"  # closed | open | unknown
     closures: frozenset[dt.date] = frozenset()
-    always_open: bool = False
+    always_open: bool = False  # informative: a 24-hour point also has 00:00-24:00 intervals every day
 
     @classmethod
     def of(cls, point) -> "Schedule":  # type: ignore[no-untyped-def]
@@ -48,8 +48,6 @@ class Schedule:
         """Open at a Shanghai wall-clock time (naive or aware in Asia/Shanghai)."""
         day = moment.date()
         minute = moment.hour * 60 + moment.minute
-        if self.always_open:
-            return day not in self.closures
         if any(opens <= minute < closes for opens, closes in self.day_template(day, calendar)):
             return True
         yesterday = day - dt.timedelta(days=1)
@@ -57,8 +55,6 @@ class Schedule:
 
     def is_open_on(self, day: dt.date, calendar: Calendar) -> bool:
         """Open at some time that starts on `day`."""
-        if self.always_open:
-            return day not in self.closures
         return bool(self.day_template(day, calendar))
 
 

@@ -8,6 +8,11 @@ distance, a page at a time, in SQL that the indexes of haina.db.models.directory
 - nearest: a bounding box on (lat, lon) around the location, grown until it holds the page, and
   ordered by an equirectangular distance (arithmetic only, so SQLite and PostgreSQL agree); the
   page's exact distances are haversine.
+
+The per-point conditions (a language, an interval) are correlated subqueries. SQLite runs them per
+candidate row; PostgreSQL would rather hash every matching interval of the city (tens of thousands
+at 100,000 points) before returning the first page, so there they are LATERAL ... LIMIT 1 joins,
+which stop at the first hit for each candidate and let the outer LIMIT end the scan early.
 """
 
 from __future__ import annotations
@@ -106,63 +111,77 @@ def _day_rule(day: dt.date, calendar: Calendar) -> sa.sql.ColumnElement:
 
 
 def _not_closed(day: dt.date) -> sa.sql.ColumnElement:
-    return ~sa.exists().where(Closure.service_point_id == ServicePoint.id, Closure.date == day)
-
-
-def _intervals(*conditions: sa.sql.ColumnElement) -> sa.sql.ColumnElement:
-    return sa.exists().where(OpeningInterval.service_point_id == ServicePoint.id, *conditions)
+    return ~sa.exists().where(Closure.service_point_id == ServicePoint.id, Closure.date == day).correlate(ServicePoint)
 
 
 def open_at(moment: dt.datetime, calendar: Calendar) -> sa.sql.ColumnElement:
-    """Points open at `moment` (converted to Shanghai time)."""
+    """Intervals (rows of service_point_hours) that make their point open at `moment`.
+
+    An aware moment is converted to Shanghai time; a naive one is taken as Shanghai wall-clock time.
+    """
     local = shanghai(moment) if moment.tzinfo else moment
     day, minute = local.date(), local.hour * 60 + local.minute
     yesterday = day - dt.timedelta(days=1)
     return sa.or_(
-        sa.and_(ServicePoint.always_open, _not_closed(day)),
-        sa.and_(_intervals(_day_rule(day, calendar), OpeningInterval.opens <= minute,
-                           OpeningInterval.closes > minute), _not_closed(day)),
-        sa.and_(_intervals(_day_rule(yesterday, calendar), OpeningInterval.closes > minute + DAY),
-                _not_closed(yesterday)),
+        sa.and_(_day_rule(day, calendar), OpeningInterval.opens <= minute, OpeningInterval.closes > minute,
+                _not_closed(day)),
+        sa.and_(_day_rule(yesterday, calendar), OpeningInterval.closes > minute + DAY, _not_closed(yesterday)),
     )
 
 
 def open_on(days: tuple[dt.date, ...], calendar: Calendar) -> sa.sql.ColumnElement:
-    """Points open at some time on any of `days`."""
-    return sa.or_(*[sa.or_(sa.and_(ServicePoint.always_open, _not_closed(day)),
-                           sa.and_(_intervals(_day_rule(day, calendar)), _not_closed(day)))
-                    for day in days])
+    """Intervals that make their point open at some time on one of `days`."""
+    return sa.or_(*[sa.and_(_day_rule(day, calendar), _not_closed(day)) for day in days])
+
+
+def _requirements(query: DirectoryQuery, calendar: Calendar) -> list[tuple[type, sa.sql.ColumnElement]]:
+    """(table model, condition) pairs: the point needs at least one such row."""
+    needed: list[tuple[type, sa.sql.ColumnElement]] = []
+    if query.language:
+        needed.append((ServicePointLanguage, ServicePointLanguage.language == query.language))
+    when = query.when
+    if when is not None and not when.always:
+        if when.at is not None:
+            needed.append((OpeningInterval, open_at(when.at, calendar)))
+        elif when.days:
+            needed.append((OpeningInterval, open_on(when.days, calendar)))
+    return needed
 
 
 def conditions(query: DirectoryQuery, calendar: Calendar) -> list[sa.sql.ColumnElement]:
-    """The WHERE conditions of a query, without the location."""
+    """The plain WHERE conditions of a query (kind, district, around the clock)."""
     where: list[sa.sql.ColumnElement] = []
     if query.category:
         where.append(ServicePoint.category == query.category)
     if query.district:
         where.append(ServicePoint.district == query.district)
-    if query.language:
-        where.append(sa.exists().where(ServicePointLanguage.service_point_id == ServicePoint.id,
-                                       ServicePointLanguage.language == query.language))
-    when = query.when
-    if when is not None:
-        if when.always:
-            where.append(ServicePoint.always_open)
-        elif when.at is not None:
-            where.append(open_at(when.at, calendar))
-        elif when.days:
-            where.append(open_on(when.days, calendar))
+    if query.when is not None and query.when.always:
+        where.append(ServicePoint.always_open)
     return where
+
+
+def statement_for(query: DirectoryQuery, calendar: Calendar, dialect: str) -> sa.sql.Select:
+    """SELECT service points matching the query's filters (no order, no limit)."""
+    statement = sa.select(ServicePoint).where(*conditions(query, calendar))
+    for number, (model, condition) in enumerate(_requirements(query, calendar)):
+        link = model.service_point_id == ServicePoint.id
+        if dialect == "postgresql":
+            hit = (sa.select(sa.literal(1).label("hit")).where(link, condition).limit(1)
+                   .correlate(ServicePoint).lateral(f"needs_{number}"))
+            statement = statement.join(hit, sa.true())
+        else:
+            statement = statement.where(sa.exists().where(link, condition).correlate(ServicePoint))
+    return statement
 
 
 def search(session: Session, query: DirectoryQuery, calendar: Calendar | None = None) -> Page:
     """One page of service points matching `query`, nearest first when it has a location."""
     query = query.validated()
     calendar = calendar or load_calendar()
-    where = conditions(query, calendar)
+    base = statement_for(query, calendar, session.get_bind().dialect.name)
     wanted = query.offset + query.limit + 1
     if query.near is None:
-        statement = sa.select(ServicePoint).where(*where).order_by(ServicePoint.id).offset(query.offset).limit(query.limit + 1)
+        statement = base.order_by(ServicePoint.id).offset(query.offset).limit(query.limit + 1)
         points = list(session.execute(statement).scalars())
         return _page([Result(p) for p in points], query, None)
     lat, lon = float(query.near[0]), float(query.near[1])
@@ -170,18 +189,21 @@ def search(session: Session, query: DirectoryQuery, calendar: Calendar | None = 
     dy = (ServicePoint.lat - lat) * KM_PER_DEGREE_LAT
     dx = (ServicePoint.lon - lon) * km_per_degree_lon
     squared = dy * dy + dx * dx
-    rows: list[ServicePoint] = []
+    ids: list[int] = []
     radius = RADII_KM[-1]
-    for radius in RADII_KM:
+    for radius in RADII_KM:  # ids only while the box grows; the points are loaded once, below
         box = [ServicePoint.lat.between(lat - radius / KM_PER_DEGREE_LAT, lat + radius / KM_PER_DEGREE_LAT),
                ServicePoint.lon.between(lon - radius / km_per_degree_lon, lon + radius / km_per_degree_lon),
                squared <= radius * radius]
-        statement = (sa.select(ServicePoint).where(*where, *box)
+        statement = (base.with_only_columns(ServicePoint.id).where(*box)
                      .order_by(squared, ServicePoint.id).limit(wanted))
-        rows = list(session.execute(statement).scalars())
-        if len(rows) >= wanted:
+        ids = list(session.execute(statement).scalars())
+        if len(ids) >= wanted:
             break
-    results = [Result(p, haversine_km((lat, lon), (p.lat, p.lon))) for p in rows[query.offset:]]
+    page_ids = ids[query.offset:]
+    loaded = {p.id: p for p in session.execute(sa.select(ServicePoint).where(ServicePoint.id.in_(page_ids))).scalars()} \
+        if page_ids else {}
+    results = [Result(loaded[i], haversine_km((lat, lon), (loaded[i].lat, loaded[i].lon))) for i in page_ids]
     results.sort(key=lambda r: (round(r.distance_km or 0.0, 6), r.point.id))
     return _page(results, query, radius)
 
