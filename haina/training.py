@@ -76,6 +76,17 @@ def train(force: bool = False) -> Path:
         return _train(force)
 
 
+KEEP_MODELS = 6  # enough that a model a running test session uses is not deleted under it
+
+
+def prune_models(keep: int = KEEP_MODELS) -> list[Path]:
+    """Delete all but the `keep` newest models (each is about 20 MB); returns what was deleted."""
+    models = sorted(paths.MODELS.glob("haina-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        old.unlink(missing_ok=True)
+    return models[keep:]
+
+
 def _train(force: bool) -> Path:
     from haina.knowledge.search import build_dense_index
 
@@ -96,5 +107,6 @@ def _train(force: bool) -> Path:
         )
         if result.code != 0 or not target.exists():
             raise RuntimeError(f"training failed (rasa exit code {result.code})")
+        prune_models()
     build_dense_index()
     return target
