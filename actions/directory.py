@@ -26,6 +26,7 @@ from haina.languages import DEFAULT_LANGUAGE, normalise
 logger = logging.getLogger(__name__)
 
 RELAX_ORDER = ("when", "language", "district")
+RELAXED_SLOT = {"when": "times", "language": "language", "district": "district"}
 PAGE_SIZE = 3
 SLOTS = ("directory_category", "directory_district", "directory_language", "directory_times",
          "directory_location", "directory_offset", "directory_pending")
@@ -122,6 +123,8 @@ class ActionSearchDirectory(Action):
             dispatcher.utter_message(text=i18n.t("directory.unavailable", language))
             return []
         self._show(dispatcher, loaded, query, dropped, language, chosen["more"])
+        if dropped:  # "show more" goes on with the relaxed search that was shown
+            chosen = {**chosen, RELAXED_SLOT[dropped]: [] if dropped == "when" else None}
         return _slot_events(chosen, loaded.page.next_offset, pending=False)
 
     @staticmethod

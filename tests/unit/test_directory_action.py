@@ -90,9 +90,12 @@ def test_near_me_without_a_location_asks_for_one_and_a_location_answers(database
 
 def test_nothing_matches_so_a_filter_is_relaxed(database):
     # no pharmacy in Chongming in the seed: the district is dropped and the reply says so
-    messages, _ = run([entity("service_category", "pharmacy"), entity("district", "chongming")])
+    messages, slots = run([entity("service_category", "pharmacy"), entity("district", "chongming")])
     said = texts(messages)
     assert i18n.t("directory.relaxed", "en", dropped=i18n.t("directory.district.chongming", "en")) in said
+    assert slots["directory_district"] is None  # "show more" continues the relaxed search
+    more, _ = run([], intent="show_more_results", **slots)
+    assert "https://uri.amap.com/marker?position=" in texts(more)
 
 
 def test_a_new_kind_of_place_forgets_the_old_language_and_time(database):
