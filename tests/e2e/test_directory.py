@@ -3,32 +3,15 @@ free-text requests, "show more", a location shared through message metadata, rel
 
 from __future__ import annotations
 
-import json
-import urllib.request
 import uuid
 
 import pytest
 
 from haina import i18n
+from tests.e2e.test_rest import say, text_of
 
 pytestmark = pytest.mark.e2e
 MAP = "https://uri.amap.com/marker?position="
-
-
-def say(stack, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
-    body: dict = {"sender": sender, "message": text}
-    if metadata:
-        body["metadata"] = metadata
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{stack.ports.rasa}/webhooks/rest/webhook",
-        data=json.dumps(body).encode(), headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(r.get("text", "") for r in replies)
 
 
 def header(key: str, language: str) -> str:

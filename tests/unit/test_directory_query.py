@@ -6,19 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 
 import pytest
 
 from haina import db
-from haina.db import migrate, throwaway
+from haina.db import migrate
 from haina.db.importer import import_file
 from haina.directory.calendar import Calendar, load_calendar, parse_calendar
 from haina.directory.hours import Schedule, parse_hours
 from haina.directory.query import DirectoryQuery, QueryError, haversine_km, search
 from haina.directory.when import SHANGHAI, TimeFilter, resolve
 from haina.languages import LANGUAGES
+from tests.unit.test_db import postgres_url  # noqa: F401  (a throwaway PostgreSQL database; fails under CI when absent)
 
 CALENDAR = parse_calendar({"years": {2026: {
     "holidays": [{"name": "national_day", "from": "2026-10-01", "to": "2026-10-07"}],
@@ -52,17 +52,6 @@ POINTS = [
           lat=PEOPLES_SQUARE[0] + 0.004 * n, lon=PEOPLES_SQUARE[1], languages=["zh", "en"] if n % 2 else ["zh"])
     for n in range(1, 8)
 ]
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    reason = throwaway.unreachable_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with throwaway.temporary_database("haina_dir") as url:
-        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
