@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 RELAX_ORDER = ("when", "language", "district")
 RELAXED_SLOT = {"when": "times", "language": "language", "district": "district"}
+BAD_FIELD_SLOT = {"category": "category", "district": "district", "language": "language", "page": "times"}
 PAGE_SIZE = 3
 SLOTS = ("directory_category", "directory_district", "directory_language", "directory_times",
          "directory_location", "directory_offset", "directory_pending")
@@ -80,7 +81,7 @@ def _slot_events(chosen: Dict[str, Any], offset: int, pending: bool) -> List[Eve
     ]
 
 
-def category_buttons(language: str, chosen: Dict[str, Any]) -> List[Dict[str, str]]:
+def category_buttons(language: str) -> List[Dict[str, str]]:
     from haina.db.models import SERVICE_CATEGORIES
 
     return [{"title": i18n.t(f"directory.category.{c}", language),
@@ -103,7 +104,7 @@ class ActionSearchDirectory(Action):
             return []
         if not chosen["category"]:
             dispatcher.utter_message(text=i18n.t("directory.ask_category", language),
-                                     buttons=category_buttons(language, chosen))
+                                     buttons=category_buttons(language))
             return _slot_events(chosen, 0, pending=True)
         if chosen["nearby"] and not chosen["location"] and not chosen["district"]:
             dispatcher.utter_message(text=i18n.t("directory.ask_location", language))
@@ -115,7 +116,8 @@ class ActionSearchDirectory(Action):
                 dispatcher.utter_message(text=i18n.t("directory.bad_location", language))
                 return _slot_events({**chosen, "location": None}, 0, pending=True)
             dispatcher.utter_message(text=i18n.t("directory.error", language))
-            return _slot_events({**chosen, "times": [], "language": None}, 0, pending=False)
+            bad = BAD_FIELD_SLOT.get(getattr(problem, "field", ""), "times")
+            return _slot_events({**chosen, bad: [] if bad == "times" else None}, 0, pending=False)
         try:
             loaded, dropped = self._search(query, relax=not chosen["more"], language=language)
         except Exception:  # the database is down or broken: say so, never a stack trace

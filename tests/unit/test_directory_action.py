@@ -111,8 +111,9 @@ def test_a_bad_location_gets_a_polite_error(database):
 
 
 def test_an_unknown_category_value_gets_a_polite_error(database):
-    messages, _ = run([entity("service_category", "hospital"), entity("district", "atlantis")])
+    messages, slots = run([entity("service_category", "hospital"), entity("district", "atlantis")])
     assert messages[0]["text"] == i18n.t("directory.error", "en")
+    assert slots["directory_district"] is None and slots["directory_category"] == "hospital"
 
 
 def test_show_more_without_a_search_says_what_to_do(database):
