@@ -148,8 +148,8 @@ def _requirements(query: DirectoryQuery, calendar: Calendar) -> list[tuple[type,
     return needed
 
 
-def conditions(query: DirectoryQuery, calendar: Calendar) -> list[sa.sql.ColumnElement]:
-    """The plain WHERE conditions of a query (kind, district, around the clock)."""
+def _plain_conditions(query: DirectoryQuery) -> list[sa.sql.ColumnElement]:
+    """Conditions on the service_points row itself (kind, district, around the clock)."""
     where: list[sa.sql.ColumnElement] = []
     if query.category:
         where.append(ServicePoint.category == query.category)
@@ -160,17 +160,24 @@ def conditions(query: DirectoryQuery, calendar: Calendar) -> list[sa.sql.ColumnE
     return where
 
 
+def conditions(query: DirectoryQuery, calendar: Calendar) -> list[sa.sql.ColumnElement]:
+    """Every WHERE condition of a query as portable SQL (correlated EXISTS for the per-point ones)."""
+    return _plain_conditions(query) + [
+        sa.exists().where(model.service_point_id == ServicePoint.id, condition).correlate(ServicePoint)
+        for model, condition in _requirements(query, calendar)
+    ]
+
+
 def statement_for(query: DirectoryQuery, calendar: Calendar, dialect: str) -> sa.sql.Select:
-    """SELECT service points matching the query's filters (no order, no limit)."""
-    statement = sa.select(ServicePoint).where(*conditions(query, calendar))
+    """SELECT the service points matching the query's filters, as `search` runs it on `dialect`
+    (no order, no limit); on PostgreSQL the per-point conditions are LATERAL ... LIMIT 1 joins."""
+    if dialect != "postgresql":
+        return sa.select(ServicePoint).where(*conditions(query, calendar))
+    statement = sa.select(ServicePoint).where(*_plain_conditions(query))
     for number, (model, condition) in enumerate(_requirements(query, calendar)):
-        link = model.service_point_id == ServicePoint.id
-        if dialect == "postgresql":
-            hit = (sa.select(sa.literal(1).label("hit")).where(link, condition).limit(1)
-                   .correlate(ServicePoint).lateral(f"needs_{number}"))
-            statement = statement.join(hit, sa.true())
-        else:
-            statement = statement.where(sa.exists().where(link, condition).correlate(ServicePoint))
+        hit = (sa.select(sa.literal(1).label("hit")).where(model.service_point_id == ServicePoint.id, condition)
+               .limit(1).correlate(ServicePoint).lateral(f"needs_{number}"))
+        statement = statement.join(hit, sa.true())
     return statement
 
 

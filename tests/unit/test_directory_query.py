@@ -207,3 +207,23 @@ def test_the_seeded_calendar_has_the_state_council_dates():
     assert calendar.kind(dt.date(2025, 10, 8)) == "holiday"     # National Day + Mid-Autumn 2025
     assert calendar.kind(dt.date(2026, 3, 3)) == "normal"
     assert calendar.knows(dt.date(2025, 1, 1)) and not calendar.knows(dt.date(2027, 1, 1))
+
+
+def test_portable_conditions_and_the_postgresql_statement_select_the_same(session_factory):
+    """`conditions()` (EXISTS, what bench/db.py explains) and `statement_for()` agree on any backend."""
+    import sqlalchemy as sa
+
+    from haina.db.models import ServicePoint
+    from haina.directory.query import conditions, statement_for
+
+    queries = [DirectoryQuery(language="en"), DirectoryQuery(category="pharmacy", when=at(2026, 12, 5, 1, 0)),
+               DirectoryQuery(language="zh", when=TimeFilter(days=(dt.date(2026, 10, 10),)))]
+    with session_factory() as session:
+        dialect = session.get_bind().dialect.name
+        for query in queries:
+            portable = set(session.execute(sa.select(ServicePoint.ref).where(*conditions(query, CALENDAR))).scalars())
+            native = {p.ref for p in session.execute(statement_for(query, CALENDAR, dialect)).scalars()}
+            assert portable == native, query
+        if dialect == "postgresql":
+            compiled = str(statement_for(queries[1], CALENDAR, dialect).compile(dialect=session.get_bind().dialect))
+            assert "LATERAL" in compiled
