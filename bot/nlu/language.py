@@ -9,6 +9,7 @@ explicit request), which the domain maps to slots. An explicit request also sets
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -52,14 +53,7 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        defaults = ResolverSettings()
-        return {
-            "backend": defaults.backend,
-            "min_letters": defaults.min_letters,
-            "min_words": defaults.min_words,
-            "min_confidence": defaults.min_confidence,
-            "min_han": defaults.min_han,
-        }
+        return dataclasses.asdict(ResolverSettings())
 
     @classmethod
     def create(

@@ -8,27 +8,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
 from haina.languages import LANGUAGES
 
 
 @dataclass(frozen=True)
 class Detection:
-    """The detector's best language and its confidence in [0, 1]."""
+    """A language and the detector's confidence in it, in [0, 1]."""
 
     language: str
     confidence: float
 
 
-class LanguageBackend(Protocol):
-    name: str
+class LanguageBackend:
+    """A detector: `ranking` is what each backend implements, `detect` its first entry."""
+
+    name = "base"
+
+    def ranking(self, text: str) -> list[Detection]:
+        """Our languages the text may be in, most likely first; empty when it has no language signal."""
+        raise NotImplementedError
 
     def detect(self, text: str) -> Detection | None:
-        """The most likely of our languages, or None when the text has no language signal."""
+        """The most likely of our languages, or None."""
+        ranked = self.ranking(text)
+        return ranked[0] if ranked else None
 
 
-class LinguaBackend:
+class LinguaBackend(LanguageBackend):
     """lingua-language-detector with models for our eight languages only, preloaded."""
 
     name = "lingua"
@@ -39,17 +46,12 @@ class LinguaBackend:
         langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in languages]
         self._detector = LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
 
-    def detect(self, text: str) -> Detection | None:
+    def ranking(self, text: str) -> list[Detection]:
         values = self._detector.compute_language_confidence_values(text)
-        if not values:
-            return None
-        best = values[0]
-        if best.value <= 0.0:
-            return None
-        return Detection(best.language.iso_code_639_1.name.lower(), float(best.value))
+        return [Detection(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values if v.value > 0.0]
 
 
-class LangdetectBackend:
+class LangdetectBackend(LanguageBackend):
     """langdetect (a port of Google's language-detection), seeded so results are repeatable."""
 
     name = "langdetect"
@@ -62,7 +64,7 @@ class LangdetectBackend:
         self._factory.load_profile(_langdetect_profiles())
         self._languages = set(languages)
 
-    def detect(self, text: str) -> Detection | None:
+    def ranking(self, text: str) -> list[Detection]:
         from langdetect.lang_detect_exception import LangDetectException
 
         detector = self._factory.create()
@@ -70,12 +72,13 @@ class LangdetectBackend:
         try:
             ranked = detector.get_probabilities()
         except LangDetectException:
-            return None
-        for candidate in ranked:
+            return []
+        found: dict[str, float] = {}
+        for candidate in ranked:  # zh-cn and zh-tw both count for zh
             code = "zh" if candidate.lang.startswith("zh") else candidate.lang
             if code in self._languages:
-                return Detection(code, float(candidate.prob))
-        return None
+                found[code] = found.get(code, 0.0) + float(candidate.prob)
+        return [Detection(code, p) for code, p in sorted(found.items(), key=lambda kv: kv[1], reverse=True)]
 
 
 def _langdetect_profiles() -> str:

@@ -5,8 +5,10 @@ The rules, in order:
    the language and pins it for the rest of the conversation.
 2. A pinned language stays until another explicit request.
 3. A message whose language is certain switches: kana → ja, Hangul → ko, Cyrillic → ru, Han text
-   decided between zh and ja, a long enough text the detector is confident about, or (first message
-   only) a short word from bot/language_words.yml such as "Bonjour".
+   decided between zh and ja (by the characters' national forms, else the detector), a long enough
+   text the detector is confident about (for a few Latin words, helped by their frequencies in
+   each language: haina.langid.lexicon), or (first message only) a short word from
+   bot/language_words.yml such as "Bonjour".
 4. Otherwise (short or ambiguous: "ok", "thanks", a number, a passport number, an emoji, a district
    name) the conversation's current language stays; without one, the channel's hint; without one,
    the detector's guess; without one, English.
@@ -23,8 +25,9 @@ import yaml
 
 from haina import paths
 from haina.languages import DEFAULT_LANGUAGE
+from haina.langid import lexicon
 from haina.langid.backends import Detection, LanguageBackend, make_backend
-from haina.langid.scripts import count_scripts, script_language
+from haina.langid.scripts import count_scripts, han_language, script_language
 
 _FILLERS = re.compile(
     r"^(?:please|pls|plz|bitte|svp|s'il vous pla[iî]t|por favor|пожалуйста|请|麻烦你|麻烦|"
@@ -53,6 +56,7 @@ class ResolverSettings:
     min_words: int = 3
     min_confidence: float = 0.6
     min_han: int = 4  # Han characters a message needs before it may switch between zh and ja
+    word_frequencies: bool = True  # re-rank a few Latin words by their frequency in each language
 
 
 class LanguageResolver:
@@ -63,6 +67,8 @@ class LanguageResolver:
         self.backend = backend or make_backend(self.settings.backend)
         self._requests = _request_patterns()
         self._words = _certain_words()
+        if self.settings.word_frequencies:
+            lexicon.warm_up()
 
     # -- the pieces -----------------------------------------------------------------------------
     def explicit_request(self, text: str, classified_as_request: bool = False) -> str | None:
@@ -91,11 +97,11 @@ class LanguageResolver:
         if by_script:
             return by_script, True
         if counts.han and counts.han >= counts.latin / 3:
-            found = self.backend.detect(text)
-            language = found.language if found and found.language in ("zh", "ja") else "zh"
-            return language, counts.han >= self.settings.min_han
-        found = self.backend.detect(text)
-        found = _latin_clues(text, found)
+            return self._han_language(text), counts.han >= self.settings.min_han
+        ranking = self.backend.ranking(text)
+        if self.settings.word_frequencies:
+            ranking = lexicon.rescore(text, ranking)
+        found = _latin_clues(text, ranking[0] if ranking else None)
         if found is None:
             return None, False
         words = len(_WORD.findall(text))
@@ -105,6 +111,14 @@ class LanguageResolver:
             and found.confidence >= self.settings.min_confidence
         )
         return found.language, certain
+
+    def _han_language(self, text: str) -> str:
+        """Han text without kana: Japanese or Chinese character forms decide, else the detector, else zh."""
+        by_form = han_language(text)
+        if by_form:
+            return by_form
+        found = self.backend.detect(text)
+        return found.language if found and found.language in ("zh", "ja") else "zh"
 
     def certain_word(self, text: str) -> str | None:
         return self._words.get(_strip(text).lower())

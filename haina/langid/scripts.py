@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def count_scripts(text: str) -> ScriptCounts:
                 kana += 1
         elif 0xAC00 <= cp <= 0xD7AF or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F:
             hangul += 1
-        elif 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF:
+        elif _is_han(cp):
             han += 1
         elif 0x0400 <= cp <= 0x04FF:
             cyrillic += 1
@@ -51,3 +52,41 @@ def script_language(counts: ScriptCounts) -> str | None:
     if counts.cyrillic and counts.cyrillic >= counts.latin and not counts.han:
         return "ru"
     return None
+
+
+def _encodes(ch: str, codec: str) -> bool:
+    try:
+        ch.encode(codec)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+@lru_cache(maxsize=16384)
+def han_form(ch: str) -> str | None:
+    """Which language a Han character's form belongs to alone, judged by the national character sets.
+
+    A character of Japanese JIS X 0208 that neither Simplified (GB 2312) nor Traditional (Big5)
+    Chinese has is a Japanese form (変, 労, 険, 証, 続); one GB 2312 has and JIS does not is a
+    Simplified Chinese form (这, 证, 签, 积, 们). Shared characters (上海, 医院) and Traditional
+    forms tell nothing.
+    """
+    japanese, simplified = _encodes(ch, "euc_jp"), _encodes(ch, "gb2312")
+    if japanese and not simplified and not _encodes(ch, "big5"):
+        return "ja"
+    if simplified and not japanese:
+        return "zh"
+    return None
+
+
+def han_language(text: str) -> str | None:
+    """zh or ja when the text's Han characters lean to one side's forms, else None."""
+    forms = [han_form(ch) for ch in text if _is_han(ord(ch))]
+    japanese, chinese = forms.count("ja"), forms.count("zh")
+    if japanese == chinese:
+        return None
+    return "ja" if japanese > chinese else "zh"
+
+
+def _is_han(cp: int) -> bool:
+    return 0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
