@@ -7,6 +7,7 @@ behind; the command waits until every server answers before it says where to cha
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from haina import paths
+from haina import db, paths
 
 STARTUP_TIMEOUT_S = 300
 
@@ -41,18 +42,25 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     # Guards Rasa's HTTP API (used by the web server to apply the language picker); new per start.
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. test credentials for the WeChat channel
 
     def environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env.setdefault("HAINA_TRACKER_DIALECT", "sqlite")
         env.setdefault("HAINA_TRACKER_DB", str(self.var_dir / "tracker.db"))
+        env.setdefault("HAINA_DATABASE_URL", f"sqlite:///{self.var_dir / 'haina.db'}")  # the app database (haina.db)
         env["HAINA_ACTION_URL"] = f"http://127.0.0.1:{self.ports.actions}/webhook"
         env["HAINA_ROOT"] = str(paths.ROOT)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env["HAINA_RASA_TOKEN"] = self.token
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env.update(self.extra_env)
         return env
+
+    @property
+    def credentials(self) -> Path:
+        return self.var_dir / "credentials.yml"
 
     def commands(self) -> dict[str, list[str]]:
         python = sys.executable
@@ -61,7 +69,7 @@ class Stack:
             "rasa": [
                 python, "-m", "rasa", "run", "--model", str(self.model),
                 "--endpoints", str(paths.ROOT / "endpoints.yml"),
-                "--credentials", str(paths.ROOT / "credentials.yml"),
+                "--credentials", str(self.credentials),
                 "--port", str(self.ports.rasa), "--cors", "*",
                 "--enable-api", "--auth-token", self.token,
             ],
@@ -82,6 +90,8 @@ class Stack:
     def start(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         env = self.environment()
+        db.ensure_ready(env["HAINA_DATABASE_URL"])  # migrate and seed before the servers use it
+        write_credentials(paths.ROOT / "credentials.yml", self.credentials, env)
         for name, command in self.commands().items():
             out = None
             if self.log_dir:
@@ -119,6 +129,31 @@ class Stack:
         self.processes.clear()
 
 
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
+
+
+def write_credentials(source: Path, target: Path, env: dict[str, str]) -> list[str]:
+    """Copy credentials.yml without the channels whose ${VARIABLES} are not all set in `env`.
+
+    So the WeChat channel is enabled exactly when its HAINA_WECHAT_* variables are set; the
+    placeholders stay in the copy (Rasa expands them), so no secret is written to disk.
+    Returns the channels kept.
+    """
+    blocks: list[str] = [""]
+    for line in source.read_text(encoding="utf-8").splitlines(keepends=True):
+        if _is_key(line):  # a top-level key starts a channel
+            blocks.append("")
+        blocks[-1] += line
+    kept = [b for b in blocks if all(env.get(name) for name in _PLACEHOLDER.findall(b))]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(kept), encoding="utf-8")
+    return [b.split(":", 1)[0] for b in kept if _is_key(b)]
+
+
+def _is_key(line: str) -> bool:
+    return line[:1] not in ("", " ", "\t", "#", "\n", "\r")
+
+
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
     try:
         os.killpg(process.pid, sig)
@@ -150,11 +185,13 @@ def serve(stack: Stack) -> int:
         stack.wait_until_healthy(stop_requested=lambda: stopping)
         if stopping:
             return 0
+        wechat = "connectors.wechat.WeChatInput" in stack.credentials.read_text(encoding="utf-8")
         print(
             "\nHaina is running:\n"
             f"  chat page     http://localhost:{stack.ports.web}/\n"
             f"  REST channel  http://localhost:{stack.ports.rasa}/webhooks/rest/webhook\n"
-            f"  actions       http://localhost:{stack.ports.actions}/webhook\n"
+            + (f"  WeChat        http://localhost:{stack.ports.rasa}/webhooks/wechat/webhook\n" if wechat else "")
+            + f"  actions       http://localhost:{stack.ports.actions}/webhook\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )

@@ -29,8 +29,23 @@ def trained_model() -> Path:
     return training.train()
 
 
+def wechat_test_env(api_port: int, var_dir: Path) -> dict[str, str]:
+    """Test credentials for the WeChat channel (safe mode), its API at a fake server on `api_port`."""
+    return {
+        "HAINA_WECHAT_APPID": "wx_haina_test", "HAINA_WECHAT_SECRET": "test-secret",
+        "HAINA_WECHAT_TOKEN": "test-token", "HAINA_WECHAT_AES_KEY": "HainaTestAesKey0123456789abcdefghijklmnopqr",
+        "HAINA_WECHAT_API_BASE": f"http://127.0.0.1:{api_port}", "HAINA_WECHAT_STATE_DIR": str(var_dir / "wechat"),
+    }
+
+
 @pytest.fixture(scope="session")
-def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
+def wechat_api_port() -> int:
+    """Where tests/e2e/test_wechat.py serves the fake WeChat API that the stack's channel calls."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory, wechat_api_port: int):
     """The action, Rasa and web servers on free ports, with their own SQLite tracker store."""
     from haina.runner import Ports, Stack
 
@@ -40,6 +55,7 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory):
         ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
         var_dir=var_dir,
         log_dir=ARTIFACTS / "logs",
+        extra_env=wechat_test_env(wechat_api_port, var_dir),
     )
     running.start()
     try:

@@ -7,6 +7,8 @@ accepts the compatible mode's messages. HAINA_WECHAT_API_BASE moves the API to t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,8 +60,8 @@ class WeChatSettings:
         if missing:
             raise SettingsError(f"the WeChat channel needs the environment variables {', '.join(missing)}")
         aes_key = env.get("HAINA_WECHAT_AES_KEY") or None
-        if aes_key is not None and len(aes_key) != 43:
-            raise SettingsError("HAINA_WECHAT_AES_KEY must be the 43-character EncodingAESKey")
+        if aes_key is not None and not _valid_aes_key(aes_key):
+            raise SettingsError("HAINA_WECHAT_AES_KEY must be the 43-character EncodingAESKey (letters and digits)")
         values: dict[str, Any] = {
             "appid": env["HAINA_WECHAT_APPID"],
             "secret": env["HAINA_WECHAT_SECRET"],
@@ -71,6 +73,16 @@ class WeChatSettings:
         }
         values.update(overrides)
         return cls(**values)
+
+
+def _valid_aes_key(key: str) -> bool:
+    """43 base64 characters that decode to the 32-byte AES key (as WeChat defines EncodingAESKey)."""
+    if len(key) != 43 or not key.isalnum():
+        return False
+    try:
+        return len(base64.b64decode(key + "=", validate=True)) == 32
+    except binascii.Error:
+        return False
 
 
 def enabled(env: Mapping[str, str] | None = None) -> bool:

@@ -91,12 +91,8 @@ class WeChatWebhook:
     def verify(self, query: dict[str, str]) -> Reply:
         try:
             return Reply(200, self.envelope.verify_url(query))
-        except Refused as refused:
-            logger.warning("wechat.verify.refused reason=%s", refused.reason)
-            return Reply(403, "forbidden")
-        except Malformed as malformed:
-            logger.warning("wechat.verify.malformed reason=%s", malformed.reason)
-            return Reply(400, "bad request")
+        except (Refused, Malformed) as error:
+            return _refusal(error, "verify")
 
     # -- POST -----------------------------------------------------------------------------------
     async def receive(self, query: dict[str, str], body: bytes, on_new_message: OnNewMessage,
@@ -104,38 +100,37 @@ class WeChatWebhook:
         """Answer one POST from WeChat; never raises (an unexpected failure answers "success")."""
         deadline = time.monotonic() + self.settings.passive_deadline_s
         if len(body) > self.settings.max_body_bytes:
-            logger.warning("wechat.refused reason=body of %d bytes", len(body))
+            logger.warning("wechat.message.refused reason=body of %d bytes", len(body))
             return Reply(413, "payload too large")
+        try:
+            return await self._receive(query, body, deadline, on_new_message, language_of)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # e.g. the store is unreachable: WeChat must not retry into the same failure
+            logger.exception("wechat.failed")
+            return SUCCESS
+
+    async def _receive(self, query: dict[str, str], body: bytes, deadline: float, on_new_message: OnNewMessage,
+                       language_of: LanguageOf | None) -> Reply:
         try:
             opened = self.envelope.open(query, body)
             self._check_replay(query, body)
             message = parse_message(opened.xml)
             if message is None or not message.source:
                 raise Malformed("no FromUserName")
-        except Refused as refused:
-            logger.warning("wechat.refused reason=%s", refused.reason)
-            return Reply(403, "forbidden")
-        except Malformed as malformed:
-            logger.warning("wechat.malformed reason=%s", malformed.reason)
-            return Reply(400, "bad request")
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            logger.warning("wechat.malformed reason=%s", type(error).__name__)
-            return Reply(400, "bad request")
-        try:
-            key = dedup_key(message)
-            job = None
-            if self.store.add(key, PROCESSING, self.settings.dedup_ttl_s):
-                job = asyncio.create_task(self._answer(key, message, on_new_message, language_of))
-                self._jobs.add(job)
-                job.add_done_callback(self._jobs.discard)
-            else:
-                logger.info("wechat.retry key=%s", _short(key))
-            return await self._reply_in_time(key, opened, deadline, job)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("wechat.failed")
-            return SUCCESS
+        except (Refused, Malformed) as error:
+            return _refusal(error, "message")
+        except (KeyError, TypeError, ValueError, AttributeError) as error:  # wechatpy on odd XML
+            return _refusal(Malformed(type(error).__name__), "message")
+        key = dedup_key(message)
+        job = None
+        if self.store.add(key, PROCESSING, self.settings.dedup_ttl_s):
+            job = asyncio.create_task(self._answer(key, message, on_new_message, language_of))
+            self._jobs.add(job)
+            job.add_done_callback(self._jobs.discard)
+        else:
+            logger.info("wechat.retry key=%s", _short(key))
+        return await self._reply_in_time(key, opened, deadline, job)
 
     def _check_replay(self, query: dict[str, str], body: bytes) -> None:
         """A (timestamp, nonce) seen before is accepted only for the identical request (a retry)."""
@@ -170,6 +165,13 @@ class WeChatWebhook:
     # -- the answer -----------------------------------------------------------------------------
     async def _answer(self, key: str, message: Any, on_new_message: OnNewMessage,
                       language_of: LanguageOf | None) -> None:
+        try:
+            await self._answer_once(key, message, on_new_message, language_of)
+        except Exception:  # a task of its own: nobody else would see the failure
+            logger.exception("wechat.answer.failed user=%s", hash_sender(message.source))
+
+    async def _answer_once(self, key: str, message: Any, on_new_message: OnNewMessage,
+                           language_of: LanguageOf | None) -> None:
         openid = message.source
         started = time.monotonic()
         inbound = interpret(message)
@@ -269,6 +271,13 @@ class WeChatWebhook:
         """Wait for the answers still being produced (tests, shutdown)."""
         while self._jobs:
             await asyncio.gather(*list(self._jobs), return_exceptions=True)
+
+
+def _refusal(error: Refused | Malformed, what: str) -> Reply:
+    """403 for what is not from WeChat, 400 for what cannot be read; logged with the reason only."""
+    refused = isinstance(error, Refused)
+    logger.warning("wechat.%s.%s reason=%s", what, "refused" if refused else "malformed", error.reason)
+    return Reply(403, "forbidden") if refused else Reply(400, "bad request")
 
 
 def _short(key: str) -> str:

@@ -169,5 +169,6 @@ def test_settings_from_the_environment():
     assert "secret" not in repr(safe) and AES_KEY not in repr(safe)
     with pytest.raises(SettingsError, match="HAINA_WECHAT_TOKEN"):
         WeChatSettings.from_env({k: v for k, v in env.items() if k != "HAINA_WECHAT_TOKEN"})
-    with pytest.raises(SettingsError, match="43"):
-        WeChatSettings.from_env({**env, "HAINA_WECHAT_AES_KEY": "short"})
+    for bad in ("short", AES_KEY[:-1] + "!", AES_KEY[:42]):
+        with pytest.raises(SettingsError, match="43"):
+            WeChatSettings.from_env({**env, "HAINA_WECHAT_AES_KEY": bad})

@@ -384,6 +384,17 @@ async def test_stale_timestamp_malformed_xml_and_oversize_bodies(make):
     assert assistant.received == []
 
 
+async def test_an_unreachable_store_answers_success_not_500(make, caplog):
+    class Down(DiskStore):
+        def add(self, *args):
+            raise ConnectionError("store down")
+
+    hook, side = make("plaintext")
+    hook.store = Down(hook.settings.state_dir / "down.db")
+    reply, _ = await send(hook, side, side.text(OPENID, "hi"), Assistant())
+    assert reply.status == 200 and reply.body == "success" and "wechat.failed" in caplog.text
+
+
 def _lang(code: str):
     async def language_of(sender_id: str) -> str:
         return code
