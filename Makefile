@@ -35,6 +35,7 @@ $(WEBCHAT): connectors/web/package-lock.json
 	@# The widget's CSS imports a font from Google's CDN: drop it, the page serves everything itself.
 	mkdir -p $(dir $@) && sed -e 's#@import url(https://fonts.googleapis.com/[^)]*);##g' \
 	  connectors/web/node_modules/rasa-webchat/lib/index.js > $@
+	cp connectors/web/node_modules/chart.js/dist/chart.umd.min.js $(dir $@)chart.umd.min.js  # staff console charts
 
 train: setup
 	$(BIN)/haina train
