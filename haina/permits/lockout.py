@@ -29,13 +29,8 @@ def number_key(number: str) -> str:
     return privacy.keyed_hash(number, "application_number")
 
 
-def _locked_until(session: Session, column: sa.Column, key: str, now: dt.datetime) -> dt.datetime | None:
-    times = session.execute(
-        sa.select(VerificationAttempt.created_at)
-        .where(column == key, VerificationAttempt.outcome == "failure",
-               VerificationAttempt.created_at > now - WINDOW - LOCK, VerificationAttempt.created_at <= now)
-        .order_by(VerificationAttempt.created_at)
-    ).scalars().all()
+def _lock_end(times: list[dt.datetime], now: dt.datetime) -> dt.datetime | None:
+    """The end of the latest lock that these failure times (sorted) impose, if it is still running."""
     until = None
     for i in range(MAX_FAILURES - 1, len(times)):
         if times[i] - times[i - MAX_FAILURES + 1] <= WINDOW and times[i] + LOCK > now:
@@ -44,12 +39,25 @@ def _locked_until(session: Session, column: sa.Column, key: str, now: dt.datetim
 
 
 def locked_until(session: Session, sender_id: str, number: str | None, now: dt.datetime) -> dt.datetime | None:
-    """When the lock on this conversation or number ends (naive UTC), or None if lookups are allowed."""
-    found = [_locked_until(session, VerificationAttempt.sender_hash, sender_key(sender_id), now)]
-    if number:
-        found.append(_locked_until(session, VerificationAttempt.number_hash, number_key(number), now))
-    ends = [t for t in found if t is not None]
-    return max(ends) if ends else None
+    """When the lock on this conversation or number ends (naive UTC), or None if lookups are allowed.
+
+    One query for both keys (the two (key, outcome, created_at) indexes serve it as a bitmap OR).
+    """
+    sender, key = sender_key(sender_id), number_key(number) if number else None
+    who = VerificationAttempt.sender_hash == sender
+    if key:
+        who = sa.or_(who, VerificationAttempt.number_hash == key)
+    rows = session.execute(
+        sa.select(VerificationAttempt.created_at, VerificationAttempt.sender_hash, VerificationAttempt.number_hash)
+        .where(who, VerificationAttempt.outcome == "failure",
+               VerificationAttempt.created_at > now - WINDOW - LOCK, VerificationAttempt.created_at <= now)
+        .order_by(VerificationAttempt.created_at)
+    ).all()
+    ends = [_lock_end([r.created_at for r in rows if r.sender_hash == sender], now)]
+    if key:
+        ends.append(_lock_end([r.created_at for r in rows if r.number_hash == key], now))
+    found = [t for t in ends if t is not None]
+    return max(found) if found else None
 
 
 def record(session: Session, sender_id: str, number: str, method: str, success: bool, now: dt.datetime) -> None:

@@ -217,3 +217,24 @@ def test_seeded_documents_and_reasons_are_known_codes():
             assert set(step.get("documents") or []) <= set(explain.DOCUMENT_CODES)
             assert step.get("reason") in (None, *explain.REASON_CODES)
     assert {a["history"][-1]["status"] for a in data["applications"]} == set(__import__("haina.db.models", fromlist=["STATUSES"]).STATUSES)
+
+
+def test_lookup_and_lockout_on_postgresql(monkeypatch):
+    import os
+
+    from haina.db import migrate, throwaway
+
+    reason = throwaway.unreachable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with throwaway.temporary_database("haina_test_lookup") as pg:
+        assert ensure_ready(pg) == []
+        assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=T0).outcome == lookup.FOUND
+        for n in range(5):
+            assert lookup.look_up(DEMO, birth("1970-01-01"), "pg-attacker", url=pg, now=minutes(n)).outcome == lookup.NOT_VERIFIED
+        assert lookup.look_up("SHWP-2026-999999", passport(PASSPORT), "pg-attacker", url=pg, now=minutes(5)).outcome == lookup.LOCKED
+        assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=minutes(6)).outcome == lookup.LOCKED  # the number too
+        assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=minutes(64)).outcome == lookup.FOUND
+        migrate.downgrade(pg, "base")
