@@ -7,6 +7,7 @@ routes only adapt Sanic to connectors.wechat.webhook, where the protocol and the
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -66,6 +67,9 @@ class WeChatInput(InputChannel):
     def __init__(self, settings: WeChatSettings, webhook: WeChatWebhook | None = None) -> None:
         self.settings = settings
         self._webhook = webhook
+        channel_log = logging.getLogger("haina.wechat")
+        if channel_log.level == logging.NOTSET:  # Rasa sets only its own loggers' level (LOG_LEVEL)
+            channel_log.setLevel(os.environ.get("LOG_LEVEL") or "INFO")
 
     @property
     def webhook(self) -> WeChatWebhook:
