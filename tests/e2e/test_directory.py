@@ -50,7 +50,7 @@ def test_show_more_pages_on(stack):
 
 def test_near_me_asks_for_the_location_then_uses_it(stack):
     sender = f"dir-loc-{uuid.uuid4().hex[:6]}"
-    asked = say(stack, sender, "pharmacy near me")
+    asked = say(stack, sender, "closest pharmacy near me please")
     assert i18n.t("directory.ask_location", "en") in text_of(asked)
     found = say(stack, sender, "my location", metadata={"location": {"lat": 31.2304, "lon": 121.4737}})
     answer = text_of(found)
