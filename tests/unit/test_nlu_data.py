@@ -9,7 +9,9 @@ from haina.datatools import read_examples
 from haina.intents import intent_table
 from haina.languages import LANGUAGES
 
-TYPED_INTENTS = [name for name in intent_table() if name != "show_article"]
+# set by buttons only (payloads), never typed: no training examples
+BUTTON_ONLY = {"show_article", "give_feedback"}
+TYPED_INTENTS = [name for name in intent_table() if name not in BUTTON_ONLY]
 ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 
 
