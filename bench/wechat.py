@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import secrets
 import shutil
@@ -30,6 +31,7 @@ AES_KEY = "HainaBenchAesKey0123456789abcdefghijklmnopq"  # a throwaway key for t
 CREDENTIALS = {"HAINA_WECHAT_APPID": "wx_haina_bench", "HAINA_WECHAT_SECRET": "bench-secret",
                "HAINA_WECHAT_TOKEN": "bench-token", "HAINA_WECHAT_AES_KEY": AES_KEY}
 SAMPLE = "外国人工作许可证怎么申请？需要哪些材料？"
+CS_WAIT_S = 60.0  # how long a user waits for an answer sent through the customer-service API
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,7 +142,7 @@ async def _conversations(url: str, api_port: int, users: int, duration: float, s
                     outcomes["passive"] += 1
                     passive_ms.append(elapsed)
                 else:  # "success": wait for the customer-service message before the next turn
-                    for _ in range(200):
+                    for _ in range(int(CS_WAIT_S / 0.05)):
                         if sum(1 for m in api.sent if m.openid == openid) > before:
                             break
                         await asyncio.sleep(0.05)
@@ -162,6 +164,15 @@ def passive_share(users: int, duration: float, seed: int) -> dict[str, Any]:
     from haina.runner import Ports, Stack
     from haina.training import latest_model
 
+    class _ChatServers(Stack):
+        """The action and Rasa servers of the stack; the web pages play no part in WeChat."""
+
+        def commands(self) -> dict[str, list[str]]:
+            return {k: v for k, v in super().commands().items() if k != "web"}
+
+        def health_urls(self) -> dict[str, str]:
+            return {k: v for k, v in super().health_urls().items() if k != "web"}
+
     model = latest_model()
     if model is None:
         raise SystemExit("No Haina model in models/: run make train first.")
@@ -170,15 +181,17 @@ def passive_share(users: int, duration: float, seed: int) -> dict[str, Any]:
     api_port = free_port()
     env = {**CREDENTIALS, "HAINA_WECHAT_API_BASE": f"http://127.0.0.1:{api_port}",
            "HAINA_WECHAT_STATE_DIR": str(var_dir / "wechat")}
-    stack = Stack(model=model, ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
-                  var_dir=var_dir, log_dir=LOGS, extra_env=env)
+    stack = _ChatServers(model=model, ports=Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+                         var_dir=var_dir, log_dir=LOGS, extra_env=env)
     print("[wechat] starting the stack…", flush=True)
     stack.start()
     try:
         stack.wait_until_healthy()
         url = f"http://127.0.0.1:{stack.ports.rasa}/webhooks/wechat/webhook"
         asyncio.run(_conversations(url, api_port, 1, 3.0, seed))  # warm-up: models loaded lazily
-        return {"model": model.name, **asyncio.run(_conversations(url, api_port, users, duration, seed))}
+        load_before = os.getloadavg()[0]
+        return {"model": model.name, "load_average_before": round(load_before, 2),
+                **asyncio.run(_conversations(url, api_port, users, duration, seed))}
     finally:
         print("[wechat] stopping…", flush=True)
         stack.stop()
@@ -203,8 +216,10 @@ def markdown(data: dict[str, Any]) -> str:
         lines += ["", f"### Passive answers at {share['users']} simultaneous users (safe mode, Haina stack)", "",
                   f"Model `{share['model']}`; {share['duration_s']:g} s of conversations (greet, 2-4 questions, "
                   "thanks/ok, goodbye in all eight languages, no pause); each message signed and encrypted by the "
-                  "simulator, the next one sent after the answer arrived.", "",
-                  "| messages | passive | via customer-service API | no answer | errors | passive share | "
+                  "simulator, the next one sent after the answer arrived. Load average of the machine just "
+                  f"before: {share['load_average_before']:g} (on {data['machine']['cores']} cores; other processes "
+                  "count too).", "",
+                  f"| messages | passive | via customer-service API | none within {CS_WAIT_S:g} s | errors | passive share | "
                   "passive p50 / p95 ms |", "|---:|---:|---:|---:|---:|---:|---:|",
                   f"| {share['messages']} | {share['passive']} | {share['customer_service']} | {share['no_answer']} "
                   f"| {share['error']} | {'–' if rate is None else f'{rate:.1%}'} | "

@@ -138,7 +138,8 @@ async def _session(args: argparse.Namespace, settings, port: int) -> int:
                 if delivery.status != 200:
                     print(f"(HTTP {delivery.status}: {delivery.raw.strip()[:80]})")
                 elif delivery.passive is not None:
-                    _say("Haina", delivery.passive)
+                    # A retry of an answered message gets the same stored answer back, never a new one.
+                    _say("Haina (the stored answer, again)" if line == "/retry" else "Haina", delivery.passive)
                 elif delivery.attempts > 1:
                     print(f"(answered \"success\" after {delivery.attempts} attempts)")
         finally:

@@ -107,15 +107,27 @@ async def test_english_conversation_with_a_location(wechat, resolver):
     assert resolver.resolve(nearby.split("\n")[0]).language == "en"
 
 
-async def test_japanese_chosen_from_the_welcome_by_number(wechat, resolver):
+async def test_japanese_chosen_from_the_welcome_by_number(wechat, resolver, stack):
     chat = wechat("en")  # an English WeChat profile
     welcome = await chat.send(chat.side.event(chat.openid, "subscribe"))
     assert welcome.startswith(i18n.t("wechat.welcome", "en")) and "3. 日本語" in welcome
     switched = await chat.say("3")
     assert "日本語" in switched
+    # The channel sent the third option's payload: Japanese, pinned.
+    async with chat.session.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{chat.openid}/tracker",
+                                params={"token": stack.token}) as response:
+        events = (await response.json())["events"]
+    chosen = [e for e in events if e["event"] == "user"][-1]["parse_data"]
+    assert chosen["intent"]["name"] == "choose_language"
+    assert {"entity": "language_pinned", "value": "ja"}.items() <= next(
+        e for e in chosen["entities"] if e["entity"] == "language_pinned").items()
     article = load_articles()["work_permit.what_is"]
     answer = await chat.say("外国人就労許可証とは何ですか？誰が必要ですか？")
     assert article.text("title", "ja") in answer and within_limit(chat)
+    assert i18n.t("wechat.options_hint", "ja") in answer  # "Did this help?" as numbered options
+    # The channel's own texts follow the conversation's language (Rasa's tracker), not the profile's.
+    picture = await chat.send(chat.side.image(chat.openid))
+    assert picture == i18n.t("wechat.text_only", "ja")
     # The language stays Japanese for a short, ambiguous message.
     thanks = await chat.say("ok")
     assert thanks and resolver.resolve(thanks).language == "ja"

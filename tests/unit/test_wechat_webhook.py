@@ -384,6 +384,17 @@ async def test_stale_timestamp_malformed_xml_and_oversize_bodies(make):
     assert assistant.received == []
 
 
+async def test_messages_rasa_sends_on_its_own_go_through_the_api(make, api):
+    from connectors.wechat.channel import WeChatOutput
+
+    hook, _ = make()
+    output = WeChatOutput(hook)
+    await output.send_response(OPENID, {"text": "Your **permit** is ready.",
+                                        "buttons": [{"title": "Where?", "payload": "/ask_where"}]})
+    assert [m.text for m in api.sent] == ["Your permit is ready.\n1. Where?\n\n" + i18n.t("wechat.options_hint", "en")]
+    assert json.loads(hook.store.get(f"options:{OPENID}")) == ["/ask_where"]
+
+
 async def test_an_unreachable_store_answers_success_not_500(make, caplog):
     class Down(DiskStore):
         def add(self, *args):
