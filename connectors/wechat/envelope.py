@@ -26,20 +26,20 @@ from wechatpy.utils import WeChatSigner
 from connectors.wechat.settings import WeChatSettings
 
 
-class Refused(Exception):
+class EnvelopeError(Exception):
+    """A request the channel does not answer; `reason` is safe to log (it never holds the body)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Refused(EnvelopeError):
     """The request is not from WeChat (bad or missing signature, stale timestamp): HTTP 403."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
-
-class Malformed(Exception):
+class Malformed(EnvelopeError):
     """The request is signed but its body cannot be read: HTTP 400."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from wechatpy import parse_message
 
 from connectors.wechat.api import AccountApi
-from connectors.wechat.envelope import Envelope, Malformed, Opened, Refused
+from connectors.wechat.envelope import Envelope, EnvelopeError, Malformed, Opened, Refused
 from connectors.wechat.inbound import Inbound, dedup_key, interpret
 from connectors.wechat.render import Turn, render_turn
 from connectors.wechat.settings import WeChatSettings
@@ -91,7 +91,7 @@ class WeChatWebhook:
     def verify(self, query: dict[str, str]) -> Reply:
         try:
             return Reply(200, self.envelope.verify_url(query))
-        except (Refused, Malformed) as error:
+        except EnvelopeError as error:
             return _refusal(error, "verify")
 
     # -- POST -----------------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class WeChatWebhook:
             message = parse_message(opened.xml)
             if message is None or not message.source:
                 raise Malformed("no FromUserName")
-        except (Refused, Malformed) as error:
+        except EnvelopeError as error:
             return _refusal(error, "message")
         except (KeyError, TypeError, ValueError, AttributeError) as error:  # wechatpy on odd XML
             return _refusal(Malformed(type(error).__name__), "message")
@@ -273,7 +273,7 @@ class WeChatWebhook:
             await asyncio.gather(*list(self._jobs), return_exceptions=True)
 
 
-def _refusal(error: Refused | Malformed, what: str) -> Reply:
+def _refusal(error: EnvelopeError, what: str) -> Reply:
     """403 for what is not from WeChat, 400 for what cannot be read; logged with the reason only."""
     refused = isinstance(error, Refused)
     logger.warning("wechat.%s.%s reason=%s", what, "refused" if refused else "malformed", error.reason)
