@@ -36,9 +36,6 @@ class Calendar:
             return WORKDAY
         return NORMAL
 
-    def holiday(self, day: dt.date) -> str | None:
-        return self.holidays.get(day)
-
     def knows(self, day: dt.date) -> bool:
         """Whether the calendar covers the year of `day` (else holidays there are unknown)."""
         return day.year in self.years

@@ -21,7 +21,6 @@ from typing import Iterable
 import yaml
 
 from haina import paths
-from haina.languages import LANGUAGES
 
 GAZETTEER_DIR = paths.BOT / "gazetteer"
 FILES = ("districts.yml", "categories.yml", "languages.yml", "times.yml", "nearby.yml")
@@ -190,10 +189,4 @@ def gazetteer(directory: Path = GAZETTEER_DIR) -> Gazetteer:
     return Gazetteer(load_files(directory))
 
 
-def names(entity: str, value: str, language: str, directory: Path = GAZETTEER_DIR) -> list[str]:
-    """The names of one value in one language, as written in the data (for tests and replies)."""
-    spec = gazetteer(directory).values[entity][value]
-    return [str(t) for t in spec.get(language, [])]
-
-
-__all__ = ["Gazetteer", "Match", "fold", "gazetteer", "load_files", "names", "LANGUAGES"]
+__all__ = ["Gazetteer", "Match", "fold", "gazetteer", "load_files"]
