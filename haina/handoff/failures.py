@@ -1,20 +1,21 @@
 """Did the assistant fail the user twice in a row? Read from the conversation's own events.
 
 A turn (a user message and what the assistant did before listening again) failed when the assistant
-answered with a not-understood response: `utter_default` (the knowledge search found nothing, or
-Rasa's core fallback ran). Offering candidate articles is not a failure: the user got choices, and a
-"talk to a person" button among them. Counting stops at the last handoff or hand-back and at a
-new session, so a conversation handed back starts afresh.
+said it did not understand: `utter_default` (nothing found, or Rasa's core fallback ran) or
+`utter_not_sure` ("I'm not sure I understood. Did you mean one of these?": the NLU fell back and the
+knowledge search had no clear answer, only candidates). A question judged out of scope is an answer,
+not a failure. Counting stops at the last handoff or hand-back and at a new session, so a conversation
+handed back starts afresh.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
-FAILURE_RESPONSES = frozenset({"utter_default"})
+FAILURE_RESPONSES = frozenset({"utter_default", "utter_not_sure"})
 FAILURE_ACTIONS = frozenset({"action_default_fallback"})
 # Actions after which counting starts again (a handoff was made or ended).
-RESET_ACTIONS = frozenset({"action_handoff", "action_handoff_after_failures", "action_hand_back"})
+RESET_ACTIONS = frozenset({"action_handoff", "action_hand_back"})  # a handoff also leaves a "pause" event
 NEEDED = 2
 
 
