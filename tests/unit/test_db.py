@@ -122,16 +122,33 @@ def test_open_at_handles_intervals_past_midnight(url):
     assert open_refs(0, 45) == set()
 
 
-def test_hours_query_uses_the_index_on_postgresql(postgres_url):
+def test_directory_pages_and_hours_use_the_indexes_on_postgresql(postgres_url):
+    import random
+
+    from bench.db import fill_service_points
+
     migrate.upgrade(postgres_url)
     try:
-        query = sa.select(ServicePoint.id).where(ServicePoint.category == "hospital", OpeningInterval.open_at(2, 600))
-        compiled = query.compile(db.engine(postgres_url), compile_kwargs={"literal_binds": True})
+        raw = db.engine(postgres_url).raw_connection()
+        try:
+            fill_service_points(raw, 20_000, random.Random(1))
+            raw.cursor().execute("ANALYZE")
+            raw.commit()
+        finally:
+            raw.close()
+        page = (sa.select(ServicePoint.id).where(ServicePoint.category == "hospital", ServicePoint.district == "pudong",
+                                                 OpeningInterval.open_at(2, 600))
+                .order_by(ServicePoint.id).limit(4))
+        box = (sa.select(ServicePoint.id).where(ServicePoint.category == "pharmacy", ServicePoint.lat.between(31.22, 31.24),
+                                                ServicePoint.lon.between(121.46, 121.48)))
+        plans = []
         with db.engine(postgres_url).connect() as connection:
-            connection.execute(sa.text("SET enable_seqscan = off"))
-            plan = "\n".join(r[0] for r in connection.execute(sa.text(f"EXPLAIN {compiled}")))
-        assert "ix_service_point_hours_weekday_opens_closes" in plan or "ix_service_point_hours_service_point_id" in plan
-        assert "ix_service_points_category_district" in plan
+            for statement in (page, box):
+                compiled = statement.compile(dialect=connection.dialect)
+                plans.append("\n".join(r[0] for r in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)))
+        assert "ix_service_points_category_district_id" in plans[0], plans[0]
+        assert "ix_service_point_hours_point_weekday" in plans[0], plans[0]
+        assert "ix_service_points_category_lat_lon" in plans[1], plans[1]
     finally:
         migrate.downgrade(postgres_url, "base")
 

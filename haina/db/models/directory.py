@@ -7,7 +7,8 @@ after midnight of that weekday. An interval that runs past midnight keeps its we
 
     (weekday = d AND opens <= m AND closes > m) OR (weekday = d-1 AND closes > m + 1440)
 
-which `OpeningInterval.covering()` builds and the (weekday, opens, closes) index serves.
+which `OpeningInterval.covering()` builds; the (service_point_id, weekday, opens, closes) index serves
+it per point and (weekday, opens, closes) across points.
 """
 
 from __future__ import annotations
@@ -41,14 +42,20 @@ class ServicePoint(Base):
     __tablename__ = "service_points"
     __table_args__ = (
         one_of("holidays", HOLIDAY_POLICIES, "holidays"),
-        sa.Index("ix_service_points_category_district", "category", "district"),
-        sa.Index("ix_service_points_lat_lon", "lat", "lon"),  # bounding-box prefilter for "nearest"
+        # Filters are equalities on category/district and pages are ordered by id: with id last in the
+        # index, a page is read in order and the scan stops once it is full.
+        sa.Index("ix_service_points_category_district_id", "category", "district", "id"),
+        sa.Index("ix_service_points_category_id", "category", "id"),
+        sa.Index("ix_service_points_district_id", "district", "id"),
+        # Bounding-box prefilter for "nearest", with and without a category.
+        sa.Index("ix_service_points_category_lat_lon", "category", "lat", "lon"),
+        sa.Index("ix_service_points_lat_lon", "lat", "lon"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
     ref = sa.Column(sa.String(100), nullable=False, unique=True)  # stable id; import is idempotent by it
     category = sa.Column(sa.String(40), nullable=False)
-    district = sa.Column(sa.String(20), nullable=False, index=True)
+    district = sa.Column(sa.String(20), nullable=False)
     lat = sa.Column(sa.Float, nullable=False)
     lon = sa.Column(sa.Float, nullable=False)
     phone = sa.Column(sa.String(60))
@@ -121,7 +128,8 @@ class OpeningInterval(Base):
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         sa.CheckConstraint("opens >= 0 AND opens < 1440 AND closes > opens AND closes <= 2880", name="minutes"),
         sa.Index("ix_service_point_hours_weekday_opens_closes", "weekday", "opens", "closes"),
-        sa.Index("ix_service_point_hours_service_point_id", "service_point_id"),
+        # The per-point probe of "open at" (EXISTS … WHERE service_point_id = …), answered from the index.
+        sa.Index("ix_service_point_hours_point_weekday", "service_point_id", "weekday", "opens", "closes"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -97,8 +97,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_points")),
         sa.UniqueConstraint("ref", name=op.f("uq_service_points_ref")),
     )
-    op.create_index("ix_service_points_category_district", "service_points", ["category", "district"])
-    op.create_index("ix_service_points_district", "service_points", ["district"])
+    op.create_index("ix_service_points_category_district_id", "service_points", ["category", "district", "id"])
+    op.create_index("ix_service_points_category_id", "service_points", ["category", "id"])
+    op.create_index("ix_service_points_district_id", "service_points", ["district", "id"])
+    op.create_index("ix_service_points_category_lat_lon", "service_points", ["category", "lat", "lon"])
     op.create_index("ix_service_points_lat_lon", "service_points", ["lat", "lon"])
 
     op.create_table(
@@ -139,7 +141,8 @@ def upgrade() -> None:
                                 name=op.f("fk_service_point_hours_service_point_id_service_points")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_service_point_hours")),
     )
-    op.create_index("ix_service_point_hours_service_point_id", "service_point_hours", ["service_point_id"])
+    op.create_index("ix_service_point_hours_point_weekday", "service_point_hours",
+                    ["service_point_id", "weekday", "opens", "closes"])
     op.create_index("ix_service_point_hours_weekday_opens_closes", "service_point_hours", ["weekday", "opens", "closes"])
 
     op.create_table(
