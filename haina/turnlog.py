@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from asyncio import AbstractEventLoop
 from collections import OrderedDict
@@ -34,6 +35,10 @@ class TurnLogBroker(EventBroker):
     async def from_endpoint_config(
         cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
     ) -> "TurnLogBroker":
+        # Rasa sets the level of its own loggers only (from LOG_LEVEL); ours would stay at the root's
+        # WARNING and the turn lines would never show.
+        if logger.level == logging.NOTSET:
+            logger.setLevel(os.environ.get("LOG_LEVEL") or "INFO")
         return cls()
 
     def publish(self, event: Dict[Text, Any]) -> None:

@@ -34,34 +34,50 @@ def send(page, text: str, expect_replies: int) -> None:
     )
 
 
+def wait_for_text(page, text: str) -> None:
+    page.wait_for_function(
+        "t => document.querySelector('.rw-messages-container').innerText.includes(t)", arg=text, timeout=60_000
+    )
+
+
+def replies(page) -> int:
+    return page.evaluate("() => document.querySelectorAll('.rw-response').length")
+
+
 def test_chat_in_two_languages_and_reload(stack, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(locale="en-GB")
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(("http://localhost", "ws://localhost", "data:"))
+            else outside.append(r.url))
     page.goto(f"http://localhost:{stack.ports.web}/?lang=en")
     page.wait_for_selector(".rw-new-message", timeout=60_000)
-    send(page, "Hello", 1)
-    assert "Haina" in page.inner_text(".rw-messages-container")
-    send(page, "你好", 2)
-    page.wait_for_function("() => document.querySelector('.rw-messages-container').innerText.includes('海纳')", timeout=30_000)
+    wait_for_text(page, "I'm Haina")  # a new conversation opens with the greeting in the page's language
+    send(page, "What is the foreigner's work permit?", replies(page) + 1)
+    wait_for_text(page, "Source:")
+    send(page, "你好", replies(page) + 1)
+    wait_for_text(page, "海纳")
     page.screenshot(path=str(ARTIFACTS / "chat-two-languages.png"), full_page=True)
 
     page.reload()
     page.wait_for_selector(".rw-response", timeout=60_000)
+    wait_for_text(page, "海纳")
     history = page.inner_text(".rw-messages-container")
-    assert "Hello" in history and "你好" in history and "海纳" in history
+    assert "What is the foreigner's work permit?" in history and "你好" in history and "Source:" in history
+    assert history.count("I'm Haina") == 1, "a reload must not start a new conversation"
     page.screenshot(path=str(ARTIFACTS / "chat-after-reload.png"), full_page=True)
+    assert outside == [], f"the chat page must not load anything from outside: {outside}"
 
 
 def test_language_picker_switches_page_and_answers(stack, browser):
     page = browser.new_page(locale="en-GB")
     page.goto(f"http://localhost:{stack.ports.web}/")
     page.wait_for_selector(".rw-new-message", timeout=60_000)
-    send(page, "Hello", 1)
+    wait_for_text(page, "I'm Haina")
     page.select_option("#lang-picker", "de")
     page.wait_for_url("**lang=de**", timeout=30_000)
     page.wait_for_selector(".rw-new-message", timeout=60_000)
     assert page.inner_text("h1") == "Fragen Sie Haina"
-    count = page.evaluate("() => document.querySelectorAll('.rw-response').length")
-    send(page, "ok", count + 1)
-    page.wait_for_function("() => document.querySelector('.rw-messages-container').innerText.includes('Gut.')", timeout=30_000)
+    send(page, "ok", replies(page) + 1)  # too short to tell a language: the picked one answers
+    wait_for_text(page, "Gut.")
     page.screenshot(path=str(ARTIFACTS / "chat-picker-german.png"), full_page=True)

@@ -61,6 +61,9 @@
     title: s.widget_title,
     subtitle: s.widget_subtitle,
     inputTextFieldHint: s.placeholder,
+    // A new conversation opens with the greeting in the page's language (the widget's default,
+    // "/get_started", is no intent of ours and was answered with "Sorry, I didn't understand").
+    initPayload: "/greet" + JSON.stringify({ language: lang }),
     params: { storage: "local" },
     customMessageDelay: function () { return 0; }
   }, document.getElementById("webchat"));
