@@ -117,3 +117,77 @@ def test_langdetect_backend_works_too():
 
     resolver = LanguageResolver(ResolverSettings(backend="langdetect"))
     assert resolver.resolve("Wie lange dauert die Arbeitserlaubnis in Shanghai?").language == "de"
+
+
+@pytest.mark.parametrize("text", ["在留資格変更", "就労許可申請", "永住権 取得条件", "健康保険証", "運転免許証切替"])
+def test_kanji_only_japanese_is_japanese(resolver, text):
+    assert resolver.resolve(text).language == "ja"
+
+
+@pytest.mark.parametrize("text", ["工作签证", "居留许可", "公积金怎么提取", "个税汇算", "工作許可證怎麼辦"])
+def test_han_text_with_chinese_forms_or_traditional_is_chinese(resolver, text):
+    assert resolver.resolve(text).language == "zh"
+
+
+def test_han_forms():
+    from haina.langid.scripts import han_form, han_language
+
+    assert han_form("変") == "ja" and han_form("证") == "zh" and han_form("上") is None
+    assert han_language("上海") is None  # shared characters decide nothing; the detector does
+
+
+def test_short_han_message_keeps_the_conversation_language(resolver):
+    # a district name in Han characters is no reason to switch a Japanese conversation to Chinese
+    assert resolver.resolve("浦东", current="ja").language == "ja"
+    assert resolver.resolve("静安区", current="ko").language == "ko"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("insurance agent", "en"), ("procurement officer", "en"), ("assurance maladie", "fr"), ("carte bancaire", "fr"),
+     ("Krankenversicherung Ausland", "de"), ("seguro médico", "es"), ("permiso trabajo", "es")],
+)
+def test_word_frequencies_settle_a_few_latin_words(text, expected):
+    from haina.langid import lexicon, make_backend
+
+    assert lexicon.rescore(text, make_backend("lingua").ranking(text))[0].language == expected
+
+
+def test_word_frequencies_keep_a_distribution_and_leave_other_texts_alone():
+    from haina.langid import Detection, lexicon
+
+    ranking = [Detection("fr", 0.5), Detection("en", 0.4), Detection("es", 0.1)]
+    rescored = lexicon.rescore("insurance agent", ranking)
+    assert sum(d.confidence for d in rescored) == pytest.approx(1.0)
+    assert rescored[0].language == "en"
+    long_text = "this sentence has far too many words to be rescored by frequencies"
+    assert lexicon.rescore(long_text, ranking) == ranking
+    assert lexicon.rescore("12345", ranking) == ranking
+    assert lexicon.rescore("привет", [Detection("ru", 1.0)]) == [Detection("ru", 1.0)]
+
+
+def test_word_frequencies_can_be_switched_off():
+    from haina.langid.resolver import ResolverSettings
+
+    assert LanguageResolver(ResolverSettings(word_frequencies=False)).settings.word_frequencies is False
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("in Japanese please", "ja"), ("请说中文", "zh"), ("auf Deutsch bitte", "de"), ("по-русски", "ru"),
+     ("en français svp", "fr"), ("한국어로 해주세요", "ko"), ("en español por favor", "es"), ("日本語でお願いします", "ja"),
+     ("English please", "en"), ("用中文回答", "zh"), ("answer in French", "fr"), ("Deutsch", "de"),
+     ("habla español", "es"), ("говори по-английски", "en"), ("中国語でお願いします", "zh"), ("영어로 답해 주세요", "en")],
+)
+def test_request_is_remembered_over_later_messages(resolver, text, expected):
+    first = resolver.resolve(text, current="ko" if expected != "ko" else "ja")
+    assert (first.language, first.pinned, first.reason) == (expected, expected, "request")
+    later = resolver.resolve("How long does the work permit take to process in Shanghai?", current=expected, pinned=first.pinned)
+    assert later.language == expected
+
+
+def test_hint_normalised_from_locales(resolver):
+    from haina.languages import normalise
+
+    assert resolver.resolve("👋", hint=normalise("zh_CN")).language == "zh"
+    assert resolver.resolve("ok", hint=normalise("ko-KR")).language == "ko"
