@@ -1,32 +1,14 @@
 """The FAQ pages in headless Chromium: switch language, search, open an article, keyboard only, print."""
 
-import shutil
-
 import pytest
 
 from haina import i18n
 from haina.knowledge.store import load_articles
 from tests.conftest import ARTIFACTS
+from tests.e2e.test_browser import browser  # noqa: F401  (the same headless Chromium launch)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 ARTICLES = load_articles()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is not installed (make test installs it: scripts/ensure-chromium.sh)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
-        yield launched
-        launched.close()
 
 
 def test_browse_switch_language_search_and_open_an_article(stack, browser):
