@@ -13,7 +13,9 @@ Public API (everything else is internal):
   `ServicePoint`, `OpeningInterval.open_at(weekday, minute)`, `Application`, `VerificationAttempt`,
   `Feedback`, `QuestionLog.record(...)`.
 - `haina.db.importer`: `import_file(path, kind=None, dry_run=False, url=None) -> ImportReport`,
-  the logic behind `haina import` (formats in its docstring).
+  the logic behind `haina import` (formats in its docstring and in haina/db/importer/readers.py).
+- `haina.db.throwaway`: `temporary_database()` (a PostgreSQL database dropped afterwards) and
+  `unreachable_reason()`, for tests and benchmarks.
 """
 
 from __future__ import annotations

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-import sqlalchemy as sa
 from babel import Locale
 from sqlalchemy.orm import Session
 
 from haina import privacy
 from haina.db.importer.checks import RowCheck
 from haina.db.importer.problems import Counts, Problem
+from haina.db.importer.upsert import upsert
 from haina.db.models import APPLICATION_TYPES, PERMIT_CATEGORIES, STATUSES, Application, StatusChange
 
 KIND = "applications"
@@ -190,31 +190,7 @@ def _apply(app: Application, record: ApplicationRecord) -> None:
         app.history.remove(row)
 
 
-def _existing(session: Session, numbers: Iterable[str]) -> dict[str, Application]:
-    found: dict[str, Application] = {}
-    numbers = list(numbers)
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        for app in session.execute(sa.select(Application).where(Application.application_number.in_(chunk))).scalars():
-            found[app.application_number] = app
-    return found
-
-
 def write_applications(session: Session, records: list[ApplicationRecord]) -> Counts:
     """Create the new numbers, update the changed ones, leave the rest; flushes but does not commit."""
-    counts = Counts()
-    existing = _existing(session, (r.number for r in records))
-    for record in records:
-        app = existing.get(record.number)
-        if app is None:
-            app = Application(application_number=record.number, history=[])
-            _apply(app, record)
-            session.add(app)
-            counts.created += 1
-        elif stored(app) != record.canonical():
-            _apply(app, record)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    session.flush()
-    return counts
+    return upsert(session, Application.application_number, records, key=lambda r: r.number,
+                  create=lambda number: Application(application_number=number, history=[]), stored=stored, apply=_apply)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any, Iterable
-
 import datetime as dt
-import sqlalchemy as sa
+import re
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from haina.db.importer.checks import RowCheck
 from haina.db.importer.problems import Counts, Problem
+from haina.db.importer.upsert import upsert
 from haina.db.models import (
     DISTRICTS, HOLIDAY_POLICIES, SERVICE_CATEGORIES, TEXT_FIELDS, VERIFIABLE_FIELDS, WEEKDAYS, Closure,
     OpeningInterval, ServicePoint, ServicePointLanguage, ServicePointText,
@@ -224,31 +224,8 @@ def _apply(point: ServicePoint, record: ServicePointRecord) -> None:
     point.closures.extend(Closure(date=d) for d in sorted(wanted_dates))
 
 
-def _existing(session: Session, refs: Iterable[str]) -> dict[str, ServicePoint]:
-    found: dict[str, ServicePoint] = {}
-    refs = list(refs)
-    for start in range(0, len(refs), 500):
-        chunk = refs[start:start + 500]
-        for point in session.execute(sa.select(ServicePoint).where(ServicePoint.ref.in_(chunk))).scalars():
-            found[point.ref] = point
-    return found
-
-
 def write_service_points(session: Session, records: list[ServicePointRecord]) -> Counts:
     """Create the new refs, update the changed ones, leave the rest; flushes but does not commit."""
-    counts = Counts()
-    existing = _existing(session, (r.ref for r in records))
-    for record in records:
-        point = existing.get(record.ref)
-        if point is None:
-            point = ServicePoint(ref=record.ref, texts=[], languages=[], hours=[], closures=[])
-            _apply(point, record)
-            session.add(point)
-            counts.created += 1
-        elif stored(point) != record.canonical():
-            _apply(point, record)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
-    session.flush()
-    return counts
+    return upsert(session, ServicePoint.ref, records, key=lambda r: r.ref,
+                  create=lambda ref: ServicePoint(ref=ref, texts=[], languages=[], hours=[], closures=[]),
+                  stored=stored, apply=_apply)
