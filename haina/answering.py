@@ -22,6 +22,8 @@ from haina.knowledge.search import Hit, KnowledgeSearch, knowledge_search
 CONFIDENT = 0.35  # intent confidence from which an intent is trusted (the NLU fallback is at 0.3)
 TOPIC_CONFIDENT = 0.3  # summed confidence of one topic's intents from which the topic is trusted
 OVERRIDE_MARGIN = 0.04  # how much closer another article of the topic must be than the default
+CROSS_TOPIC_BELOW = 0.8  # intent confidence under which a clear answer of another topic may win
+CROSS_TOPIC_MARGIN = 0.03  # how much closer (fused score) that answer must be than the intent's article
 SEARCHED_INTENTS = {"nlu_fallback", "check_permit_status", "search_directory"}
 NOT_A_TOPIC = {"smalltalk", "other"}
 
@@ -84,7 +86,10 @@ def choose_answer(
         return AnswerChoice("article", article_id, topic=search.articles[article_id].topic, via="button")
     info = intent_table().get(intent or "")
     if info and info.kind == "knowledge" and confidence >= CONFIDENT:
-        return _within_topic(text, info.topic, info.article, search)
+        chosen = _within_topic(text, info.topic, info.article, search)
+        if confidence < CROSS_TOPIC_BELOW:
+            return _other_topic_if_clearly_better(text, chosen, search)
+        return chosen
     if info and info.kind in ("smalltalk", "control") and confidence >= CONFIDENT:
         if intent == "out_of_scope":
             return AnswerChoice("none", topic="other", via="out_of_scope")
@@ -104,6 +109,20 @@ def choose_answer(
         return AnswerChoice("article", best.id, topic=best.topic, hits=tuple(hits), via="search")
     return AnswerChoice("suggest", candidates=tuple(h.article_id for h in hits),
                         topic=search.articles[hits[0].article_id].topic, hits=tuple(hits), via="search")
+
+
+def _other_topic_if_clearly_better(text: str, chosen: AnswerChoice, search: KnowledgeSearch) -> AnswerChoice:
+    """A less than sure intent gives way when the whole knowledge base has a clear, much closer
+    answer in another topic (the NLU often confuses neighbouring topics: 登记 in "register a marriage"
+    is not the police registration)."""
+    hits = search.search(text, limit=3)
+    if not hits or not search.is_clear(hits):
+        return chosen
+    best = search.articles[hits[0].article_id]
+    ours = next((h.score for h in chosen.hits if h.article_id == chosen.article_id), None)
+    if best.topic != chosen.topic and (ours is None or hits[0].score - ours >= CROSS_TOPIC_MARGIN):
+        return AnswerChoice("article", best.id, topic=best.topic, hits=tuple(hits), via="search")
+    return chosen
 
 
 def _within_topic(text: str, topic: str, default: str | None, search: KnowledgeSearch) -> AnswerChoice:
