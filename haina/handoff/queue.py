@@ -27,7 +27,7 @@ from haina.staff.accounts import Staff
 
 PUSH_CHANNELS: tuple[str, ...] = ("socketio", "wechat")
 TRANSITIONS: dict[str, tuple[str, ...]] = {"waiting": ("taken",), "taken": ("closed",), "closed": ()}
-MAX_REPLY = 2000
+MAX_REPLY = 1000  # characters; the web server takes bodies up to 16 KB, and WeChat texts are short
 
 
 class QueueError(ValueError):

@@ -1,8 +1,8 @@
 """A conversation's Rasa events as a transcript for staff, with a Chinese rendering where one exists.
 
 - user messages as typed (Rasa's tracker store has already masked passport numbers and dates of
-  birth), with the language the assistant detected for them (the `language` entity of haina.langid's
-  LanguageDetector) and the intent;
+  birth; a button press shows as its payload, marked), with the language the assistant detected for
+  them (the `language` entity of haina.langid's LanguageDetector) and the intent;
 - the assistant's messages, and beside each one its Chinese version where the content has one: an
   article answer (recognised by the "Did this help?" buttons that name the article) is rendered again
   in Chinese from the knowledge base; a domain response (`utter_*`) is shown in its Chinese variation;
@@ -45,12 +45,14 @@ class Item:
     chinese: str | None = None  # the Chinese rendering of a bot message, when one exists
     article_id: str | None = None
     buttons: tuple[str, ...] = field(default=())
+    payload: bool = False  # a button press or the widget's opening payload ("/greet{...}"), not typed text
 
     def as_json(self) -> dict[str, Any]:
         return {"index": self.index, "kind": self.kind, "time": self.time.isoformat(timespec="seconds") + "Z",
                 "text": self.text, "language": self.language, "intent": self.intent,
                 "confidence": None if self.confidence is None else round(self.confidence, 3),
-                "chinese": self.chinese, "article_id": self.article_id, "buttons": list(self.buttons)}
+                "chinese": self.chinese, "article_id": self.article_id, "buttons": list(self.buttons),
+                "payload": self.payload}
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +137,9 @@ def build(events: Sequence[Mapping[str, Any]], search: KnowledgeSearch, after: i
             continue
         if kind == "user":
             intent = (event.get("parse_data") or {}).get("intent") or {}
-            items.append(Item(index, "user", _time(event), str(event.get("text") or ""), _user_language(event),
-                              intent.get("name"), intent.get("confidence")))
+            text = str(event.get("text") or "")
+            items.append(Item(index, "user", _time(event), text, _user_language(event), intent.get("name"),
+                              intent.get("confidence"), payload=text.startswith("/")))
         elif kind == "bot":
             metadata = event.get("metadata") or {}
             buttons = tuple(str(b.get("title") or "") for b in ((event.get("data") or {}).get("buttons") or []))

@@ -2,10 +2,13 @@
 to every server as HAINA_RASA_TOKEN).
 
 Understanding goes through `POST /model/parse` rather than a second copy of the model loaded in the
-web server: the Rasa process already holds the pipeline (TensorFlow, the e5 featurizer, the language
-detector), and a second copy would cost the web server several hundred MB of memory and a minute of
-start-up on our two cores, for a saving of one loopback request (about a millisecond) per assist.
-It also answers with exactly the model the chat is using, even after Rasa loads a new one.
+web server (`Agent.load(model).parse_message`). Memory: the Rasa process already holds the pipeline
+(TensorFlow, spaCy/jieba/Sudachi tokenizers, the e5 featurizer, the language detector) at about 1.0 GB
+resident on our machine, the web server about 0.77 GB (the FAQ's and assist's e5 search); loading the
+agent there too would add most of that gigabyte again and a minute of start-up on two cores. Latency:
+the loopback request costs about a millisecond of the ~20-50 ms a parse takes; the price is that assist
+parses queue behind chat messages in the Rasa process (measured in `python -m bench staff`). It also
+answers with exactly the model the chat is using, even after Rasa loads a new one.
 The conversation calls serve the handoff: the tracker (the transcript, stored by Rasa also while the
 conversation is paused), `execute` (runs one of actions/handoff.py's actions, whose messages go to the
 user's own channel with `output_channel=latest`) and appending events.

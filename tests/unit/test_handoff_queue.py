@@ -91,7 +91,7 @@ def test_only_the_taker_replies_and_the_taker_or_a_supervisor_hands_back(staff_d
     assert refused.value.key == "staff.queue.not_yours"
     with pytest.raises(QueueError):
         queue.close(handoff.id, people["bob"], url=staff_db)
-    for text, key in (("  ", "staff.queue.reply_empty"), ("x" * 2001, "staff.queue.reply_long")):
+    for text, key in (("  ", "staff.queue.reply_empty"), ("x" * 1001, "staff.queue.reply_long")):
         with pytest.raises(QueueError) as refused:
             queue.add_reply(handoff.id, people["alice"], text, url=staff_db)
         assert refused.value.key == key

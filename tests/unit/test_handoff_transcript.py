@@ -71,6 +71,13 @@ def test_the_transcript_has_languages_and_chinese_renderings(search):
     assert items[1].time == dt.datetime(2025, 12, 2, 8, 0, 1)  # naive UTC, from Rasa's epoch timestamp
 
 
+def test_a_button_press_is_marked_as_such(search):
+    [item] = transcript.build([{"event": "user", "text": '/greet{"language":"en"}', "timestamp": 1.0,
+                                "parse_data": {"intent": {"name": "greet", "confidence": 1.0}, "entities": []}}], search)
+    assert item.payload and item.intent == "greet"
+    assert not transcript.build(events(search), search)[0].payload
+
+
 def test_polling_returns_only_what_came_after(search):
     all_events = events(search)
     later = transcript.build(all_events, search, after=8)

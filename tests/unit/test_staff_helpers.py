@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -19,8 +18,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from haina import db
-from haina.db import throwaway
 from haina.staff import accounts
+from tests.unit.test_db import postgres_url  # noqa: F401  (a throwaway PostgreSQL database; fails in CI if none)
 
 SALT = "staff-test-salt"
 PASSWORD = "correct horse battery staple"
@@ -55,17 +54,6 @@ def cheap_hashing():
     accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     yield
     accounts.use_hasher(PasswordHasher())
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    reason = throwaway.unreachable_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with throwaway.temporary_database("haina_staff_test") as url:
-        yield url
 
 
 def closed_port() -> int:

@@ -14,6 +14,7 @@ import asyncio
 import functools
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from haina.staff import sessions
 from haina.staff.permissions import can
 from haina.staff.rasa_api import RasaApi
 
-HERE = __import__("pathlib").Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
 LOGIN = f"{PREFIX}/login"
 STATIC = f"{PREFIX}/static/"
