@@ -83,12 +83,31 @@ def test_no_feedback_offers_related_questions_and_a_person(stack):
     assert database_rows(stack, "feedback")[-1]["helpful"] in (False, 0)
 
 
-def test_unclear_question_is_logged_for_staff(stack):
+def parsed_message(stack, sender: str) -> dict:
+    """The last user message as Rasa understood it (intent, confidence, ranking), from its HTTP API."""
+    url = f"http://127.0.0.1:{stack.ports.rasa}/conversations/{sender}/tracker?token={stack.token}"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return json.loads(response.read())["latest_message"]
+
+
+@pytest.mark.parametrize("text", ["hmm, and what about that paper with the red stamp {tag}?",
+                                  "Mein Auto ist kaputt, was nun {tag}"])
+def test_question_log_holds_exactly_the_questions_that_went_badly(stack, text):
+    from haina.answering import choose_answer
+    from haina.intents import intent_table
+
     sender = f"ql-{uuid.uuid4().hex[:8]}"
-    text = f"hmm, and what about that paper with the red stamp {uuid.uuid4().hex[:6]}?"
-    replies = say(stack, sender, text)
+    text = text.format(tag=uuid.uuid4().hex[:6])
+    say(stack, sender, text)
+    message = parsed_message(stack, sender)
+    intent = message["intent"]
+    reason = choose_answer(text, intent.get("name"), float(intent.get("confidence") or 0.0),
+                           ranking=message.get("intent_ranking") or []).review_reason
     rows = [r for r in database_rows(stack, "question_log") if r["text"] == text]
-    if any(b.get("payload", "").startswith("/give_feedback") for r in replies for b in r.get("buttons", [])):
-        pytest.skip("the NLU found a confident intent for this text; nothing to log")
-    assert len(rows) == 1 and rows[0]["outcome"] in ("suggested", "fallback", "low_confidence")
-    assert rows[0]["channel"] == "rest" and rows[0]["sender_hash"] != sender
+    info = intent_table().get(intent.get("name") or "")
+    answered_from_knowledge = intent.get("name") == "nlu_fallback" or (info is not None and info.kind == "knowledge")
+    if answered_from_knowledge and reason:
+        assert len(rows) == 1 and rows[0]["outcome"] == reason
+        assert rows[0]["channel"] == "rest" and rows[0]["sender_hash"] != sender
+    else:
+        assert rows == []
