@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
-PARSE_TIMEOUT = ClientTimeout(total=10)
+PARSE_TIMEOUT = ClientTimeout(total=20)  # under a burst of 20 agents a parse waits its turn in Rasa
 CALL_TIMEOUT = ClientTimeout(total=20)
 
 

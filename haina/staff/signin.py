@@ -5,7 +5,8 @@ The throttle counts failed sign-ins in the database (so it holds across restarts
 attempts for that name or address until the window has moved on. A refused attempt does no
 password work and is not counted, and the answer for a wrong name, a wrong password, a disabled
 account and a throttled attempt tells nothing about which it was, except that a throttled person is
-told to wait. Client addresses are stored as keyed hashes only.
+told to wait. The names typed and the client addresses are stored as keyed hashes only (people
+sometimes type a password into the name field).
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def address_key(address: str | None) -> str:
     return privacy.keyed_hash(address or "unknown", "staff_login_address")
 
 
+def name_key(username: str) -> str:
+    return privacy.keyed_hash(normalise_username(username)[:64], "staff_login_name")
+
+
 def _failures(session: Session, column: sa.Column, value: str, now: dt.datetime) -> int:
     return int(session.execute(
         sa.select(sa.func.count()).select_from(StaffLoginAttempt)
@@ -52,7 +57,7 @@ def throttled(username: str, address: str | None, url: str | None = None, now: d
     """Whether sign-ins for this name or from this address are refused right now."""
     now = now or sessions.clock()
     with db.session_scope(url) as session:
-        return (_failures(session, StaffLoginAttempt.username, normalise_username(username)[:64], now)
+        return (_failures(session, StaffLoginAttempt.username, name_key(username), now)
                 >= MAX_FAILURES_PER_NAME
                 or _failures(session, StaffLoginAttempt.address_hash, address_key(address), now)
                 >= MAX_FAILURES_PER_ADDRESS)
@@ -67,7 +72,7 @@ def sign_in(username: str, password: str, address: str | None, url: str | None =
         return SignInResult(THROTTLED)
     staff = verify_password(name, password, url)
     with db.session_scope(url) as session:
-        session.add(StaffLoginAttempt(created_at=now, username=name, address_hash=address_key(address),
+        session.add(StaffLoginAttempt(created_at=now, username=name_key(name), address_hash=address_key(address),
                                       success=staff is not None))
     if staff is None:
         return SignInResult(REFUSED)

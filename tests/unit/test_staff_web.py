@@ -85,6 +85,10 @@ async def test_sign_in_is_throttled_after_five_failures(console_client, staff_db
     blocked = await sign_in(console_client, "alice")  # even the right password now
     assert blocked.status == 429 and "haina_staff" not in blocked.cookies
     assert "15 minutes" in await blocked.text()
+    with db.session_scope(staff_db) as session:  # what was typed is kept only as keyed hashes
+        rows = session.execute(sa.text("SELECT * FROM staff_login_attempts")).all()
+    cells = " ".join(str(c) for row in rows for c in row)
+    assert len(rows) == 5 and "alice" not in cells and "127.0.0.1" not in cells
 
 
 @pytest.mark.parametrize("path", ["/staff/permits"])

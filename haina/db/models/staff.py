@@ -4,7 +4,7 @@
   disabled, never deleted, so the audit log keeps pointing at them.
 - StaffSession: the cookie holds a random token, the table only its SHA-256 (a copied database
   cannot be used to sign in); each session has its own CSRF token and ends after idle or absolute time.
-- StaffLoginAttempt: for the sign-in throttle (per user name and per client address, the address hashed).
+- StaffLoginAttempt: for the sign-in throttle (per user name and per client address, both as keyed hashes).
 - StaffAuditEntry: every permit lookup made in the console: who, when, which application, the outcome
   and the reason typed (redacted). Never the passport number or date of birth. Append-only: the ORM
   refuses updates and deletes (haina.staff.audit), and database triggers refuse them too (migration 0002).
@@ -55,7 +55,7 @@ class StaffLoginAttempt(Base):
 
     id = sa.Column(sa.Integer, primary_key=True)
     created_at = sa.Column(sa.DateTime, nullable=False, default=utcnow)
-    username = sa.Column(sa.String(64), nullable=False)
+    username = sa.Column(sa.String(64), nullable=False)  # keyed hash of the name typed (haina.staff.signin)
     address_hash = sa.Column(sa.String(64), nullable=False)
     success = sa.Column(sa.Boolean, nullable=False)
 
