@@ -122,8 +122,34 @@ def _topic_right(record: dict, topic: str | None) -> bool:
     return topic == record["topic"] or topic in (record.get("alt") or [])
 
 
-def measure_topics(records: list[dict], search: KnowledgeSearch, peer: WhitespaceBM25, model: Path | None) -> dict:
-    """Topic accuracy per language of `haina classify` (when a model is given) and of the peer."""
+def measure_answers(questions: list[Question], search: KnowledgeSearch, parser: "object") -> dict:
+    """The whole answer path (NLU parse + haina.answering) on the held-out questions, per language."""
+    from haina.answering import choose_answer
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "article": 0, "topic": 0, "direct": 0})
+
+    async def run_all() -> None:
+        for question in questions:
+            parse = await parser.parse(question.text)  # type: ignore[attr-defined]
+            intent = parse.get("intent") or {}
+            choice = choose_answer(question.text, intent.get("name"), float(intent.get("confidence") or 0.0),
+                                   search, ranking=parse.get("intent_ranking") or [])
+            answered = choice.mode == "article" and choice.article_id
+            topic = search.articles[choice.article_id].topic if answered else choice.topic
+            c = counts[question.language]
+            c["n"] += 1
+            c["direct"] += bool(answered)
+            c["article"] += bool(answered) and choice.article_id == question.article
+            c["topic"] += topic == question.topic
+
+    asyncio.run(run_all())
+    return {"languages": dict(counts)}
+
+
+def measure_topics(records: list[dict], search: KnowledgeSearch, peer: WhitespaceBM25, model: Path | None,
+                   questions: list[Question] = ()) -> dict:
+    """Topic accuracy per language of `haina classify` (when a model is given) and of the peer; with a
+    model also the whole answer path on the held-out questions (`answers`)."""
     out: dict[str, dict] = {}
     peer_counts: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "right": 0})
     for record in records:
@@ -153,6 +179,8 @@ def measure_topics(records: list[dict], search: KnowledgeSearch, peer: Whitespac
         asyncio.run(run_all())
         out["haina classify"] = {"languages": dict(counts), "misses": misses,
                                  "ms_per_question": 1000 * (time.perf_counter() - started) / max(len(records), 1)}
+        if questions:
+            out["answers"] = measure_answers(list(questions), search, parser)
     return out
 
 
@@ -177,6 +205,8 @@ def report(search_results: dict, topic_results: dict, info: dict, model: Path | 
     lines += ["### Topic accuracy on ../shared/eval/dev_questions.jsonl (label or `alt` topic)", "",
               "| system | " + " | ".join(LANGUAGES) + " | all |", "|---|" + "---:|" * (len(LANGUAGES) + 1)]
     for name, result in topic_results.items():
+        if name == "answers":
+            continue
         languages = result["languages"]
         cells = [_pct(languages.get(lang, {}).get("right", 0), languages.get(lang, {}).get("n", 0)) for lang in LANGUAGES]
         right, n = _total(languages, "right")
@@ -199,6 +229,17 @@ def report(search_results: dict, topic_results: dict, info: dict, model: Path | 
         languages = result["languages"]
         lines.append(f"| {name} | " + " | ".join(_pct(languages.get(l, {}).get("top1", 0), languages.get(l, {}).get("n", 0))
                                                for l in LANGUAGES) + " |")
+    if "answers" in topic_results:
+        languages = topic_results["answers"]["languages"]
+        lines += ["", "### The whole answer path on the same held-out questions (NLU + `haina.answering`)", "",
+                  "What the assistant answers (`haina classify`'s `answer_id`): direct = an article is answered "
+                  "(not three choices); article = it is the intent's default article; topic = the answer's topic "
+                  "is the intent's.", "",
+                  "| | " + " | ".join(LANGUAGES) + " | all |", "|---|" + "---:|" * (len(LANGUAGES) + 1)]
+        for key, label in (("direct", "answered directly"), ("article", "default article"), ("topic", "topic")):
+            cells = [_pct(languages.get(l, {}).get(key, 0), languages.get(l, {}).get("n", 0)) for l in LANGUAGES]
+            right, n = _total(languages, key)
+            lines.append(f"| {label} | " + " | ".join(cells) + f" | {_pct(right, n)} |")
     lines += ["", "Many held-out questions ask for a neighbouring article of the same topic (\"how much does the "
               "residence permit cost\" is labelled with the intent whose default article is the general one), so "
               "top-1 against the default article understates what users see; the same-topic column shows that."]
@@ -222,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
     if not getattr(args, "no_classify", False):
         model = Path(args.model) if getattr(args, "model", None) else training.train()
     print("topics: dev_questions" + (f" with {model.name}" if model else " (peer only)"), flush=True)
-    topic_results = measure_topics(dev_questions(), search, peer, model)
+    topic_results = measure_topics(dev_questions(), search, peer, model, questions)
     info = machine()
     text = report(search_results, topic_results, info, model, len(search.articles))
     write_section("search", text)
