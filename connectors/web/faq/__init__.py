@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
@@ -33,16 +34,11 @@ logger = logging.getLogger(__name__)
 SEARCH_KEY = web.AppKey("haina_faq_search", KnowledgeSearch)
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-        autoescape=jinja2.select_autoescape(["html"], default=True),
-        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    )
-    return env
-
-
-ENV = _environment()
+ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+    autoescape=jinja2.select_autoescape(["html"], default=True),
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
 
 
 class Page:
@@ -64,14 +60,10 @@ class Page:
         return i18n.t(f"topic.{topic}", self.language)
 
     def url(self, path: str, **query: str) -> str:
-        from urllib.parse import urlencode
-
         params = {"lang": self.language, **{k: v for k, v in query.items() if v}}
         return f"{path}?{urlencode(params)}"
 
     def switch_url(self, code: str) -> str:
-        from urllib.parse import urlencode
-
         params = dict(self.request.query)
         params["lang"] = code
         return f"{self.request.path}?{urlencode(params)}"
