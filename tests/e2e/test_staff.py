@@ -1,7 +1,8 @@
 """The staff console against the real servers (the shared `stack`): assist in two languages, an audited
 permit lookup, and the handoff over the web chat's socket.io channel: the user asks for a person, the
 bot stays silent while every user message is still stored, the agent's reply reaches the user's
-socket, handing back resumes the bot; two not-understood turns in a row hand off as well."""
+socket, handing back resumes the bot; two not-understood turns in a row hand off as well; over
+WeChat the replies go out as customer-service messages."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from haina import db, i18n
 from haina.db.models import Handoff, StaffAuditEntry
+from tests.e2e.test_wechat import wechat  # noqa: F401  (the simulated WeChat user and API server)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "e2e staff password, long enough"
@@ -196,3 +198,25 @@ async def test_two_not_understood_turns_in_a_row_hand_off(stack, accounts):
         await supervisor.post(f"/staff/queue/{handoff.id}/take")
         await supervisor.post(f"/staff/queue/{handoff.id}/close")
         assert open_handoff(stack, user.session_id).state == "closed"
+
+
+async def test_handoff_over_wechat_uses_customer_service_messages(stack, accounts, wechat):
+    """WeChat can be pushed to: the reply goes out as a customer-service message (the channel's
+    own get_output_channel), through the simulator's API server."""
+    chat = wechat("zh_CN")
+    queued = await chat.say("我想找人工客服")
+    assert i18n.t("handoff.queued", "zh") in queued
+    handoff = open_handoff(stack, chat.openid)
+    assert (handoff.channel, handoff.language, handoff.state) == ("wechat", "zh", "waiting")
+    api = chat.api
+    async with Console(stack, accounts["agent"]) as agent:
+        before = len(api.sent)
+        await agent.post(f"/staff/queue/{handoff.id}/take")
+        _, url, _ = await agent.post(f"/staff/queue/{handoff.id}/reply", text="您好，这里是12345热线。")
+        assert url.endswith("notice=sent"), url
+        texts = [m.text for m in api.sent[before:] if m.openid == chat.openid]
+        assert texts == [i18n.t("handoff.joined", "zh"), i18n.t("handoff.staff_reply", "zh", text="您好，这里是12345热线。")]
+        _, url, _ = await agent.post(f"/staff/queue/{handoff.id}/close")
+        assert url.endswith("notice=closed"), url
+        assert api.sent[-1].text == i18n.t("handoff.handed_back", "zh")
+    assert "海纳" in await chat.say("你好")  # the bot answers again
