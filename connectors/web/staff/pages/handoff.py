@@ -131,15 +131,19 @@ async def reply(request: web.Request) -> web.Response:
                        console(request).database_url)
     except queue.QueueError as problem:
         raise _back(handoff.id, problem=problem.key.rsplit(".", 1)[-1])
-    delivered = await _execute(request, handoff.sender_id, "action_deliver_staff_reply")
-    raise _back(handoff.id, notice="sent" if delivered else "undelivered")
+    await _deliver(request, handoff)
 
 
 @requires("queue")
 async def deliver(request: web.Request) -> web.Response:
+    """Send again what could not be delivered (Rasa was down)."""
     handoff = await _handoff(request)
     if handoff.state != "taken" or handoff.taken_by_id != request["staff"].staff.id:
         raise _back(handoff.id, problem="not_yours")
+    await _deliver(request, handoff)
+
+
+async def _deliver(request: web.Request, handoff: queue.HandoffView) -> None:
     delivered = await _execute(request, handoff.sender_id, "action_deliver_staff_reply")
     raise _back(handoff.id, notice="sent" if delivered else "undelivered")
 
