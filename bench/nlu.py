@@ -10,9 +10,9 @@ Three measurements:
    classifier over the same features); and the peer, the pipeline `rasa init` gives a new project
    (its config.yml leaves the pipeline empty, so Rasa fills in its default one: whitespace tokens,
    word and character n-grams, DIETClassifier for 100 epochs).
-   Trained models are kept under bench/out/nlu-models/, named by a fingerprint of their config,
-   data and code, so a rerun reuses them (the peer's DIET takes long on two cores); Haina's own
-   model from `haina train` is used when it is current.
+   Trained models (NLU only, so that training times compare) are kept under bench/out/nlu-models/,
+   named by a fingerprint of their config, data and code, so a rerun reuses them (the peer's DIET
+   takes long on two cores).
 2. Language ID on ../shared/langid (sentences, word pairs, single words), each backend alone and
    the component with its rules (haina.langid.LanguageResolver on a first message, no context),
    all restricted to the eight languages. The language of every question of
@@ -164,12 +164,6 @@ def fingerprint(name: str, config: dict[str, Any]) -> str:
 
 def trained_model(name: str, train: bool) -> tuple[Path | None, float | None]:
     """(model, training seconds or None if reused): cached by fingerprint, trained if allowed."""
-    if name == "haina":
-        from haina.training import model_path
-
-        current = model_path()
-        if current.exists():
-            return current, None
     config = variant(name)
     target = MODELS / f"{name}-{fingerprint(name, config)}.tar.gz"
     if target.exists():
@@ -421,14 +415,17 @@ def markdown(data: dict[str, Any]) -> str:
             f"{pipelines[n]['train_seconds'] / 60:.1f} min" if pipelines[n].get("train_seconds") else "(not recorded)"
             for n in names) + " |")
         lines += ["", "Pipelines:", *(f"- `{n}`: {pipelines[n]['description']} (model `{pipelines[n]['model']}`)" for n in names)]
+        lines += [f"- `{n}`: {DESCRIPTIONS[n]}: **not measured** in this run (no cached model; train it with "
+                  f"`python -m bench nlu --nlu-pipelines {n}`: DIET's epochs over these examples take hours on two cores)"
+                  for n in DEFAULT_PIPELINES if n not in pipelines]
         if "haina" in pipelines:
             top = pipelines["haina"]["confusions"][:8]
             lines += ["", "Haina's most frequent confusions (intent → predicted, count): "
                       + "; ".join(f"{c['intent']} → {c['predicted']} {c['count']}" for c in top) + "."]
         lines += ["", "Parse time: one `Agent.parse_message` at a time on the held-out messages, after loading and a "
                   "warm-up (the whole NLU pipeline: tokenizer, featurizers, classifier, entity extractors, language "
-                  "detector, fallback). Training time: measured when the bench trained the model (the cached and the "
-                  "`haina train` models were trained earlier; `haina train` also trains the dialogue policy)."]
+                  "detector, fallback). Training time: the NLU alone, measured when the bench trained the model (a cached "
+                  "model keeps the time of its training; e5 embeddings of training texts come from var/cache/)."]
     langid = data.get("langid")
     if langid:
         lines += ["", "### Language ID on ../shared/langid (restricted to the eight languages)", "",
