@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Browser tests drive Debian's Chromium; install it from Debian's packages when it is missing.
+# Browser tests drive Debian's Chromium; install it from Debian's packages when it is missing,
+# with CJK and Hangul fonts so that the tests' screenshots show Chinese, Japanese and Korean text.
 set -eu
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
-echo "Installing Debian's chromium for the browser tests…"
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "Installing Debian's ${need[*]} for the browser tests…"
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 command -v chromium
