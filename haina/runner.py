@@ -210,6 +210,8 @@ def serve(stack: Stack) -> int:
         print(
             "\nHaina is running:\n"
             f"  chat page     http://localhost:{stack.ports.web}/\n"
+            f"  FAQ pages     http://localhost:{stack.ports.web}/faq/\n"
+            f"  staff console http://localhost:{stack.ports.web}/staff/  (accounts: haina staff add NAME --role agent)\n"
             f"  REST channel  http://localhost:{stack.ports.rasa}/webhooks/rest/webhook\n"
             + (f"  WeChat        http://localhost:{stack.ports.rasa}/webhooks/wechat/webhook\n" if wechat else "")
             + f"  actions       http://localhost:{stack.ports.actions}/webhook\n"
