@@ -15,6 +15,7 @@ is fitted again on all of them.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -137,11 +138,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len(labels) < 2:
             logger.warning("LinearIntentClassifier needs at least two intents; not trained")
             return self._resource
+        started = time.perf_counter()
         self.model = {"labels": labels}
         X = self._matrix(examples, fit=True)
         y = np.array([labels.index(m.get(INTENT)) for m in examples])
         self.model["temperature"] = self._temperature(X, y)
         self.model["classifier"] = self._svm().fit(X, y)
+        logger.info("LinearIntentClassifier: %d examples, %d intents, %d features, trained in %.1f s",
+                    X.shape[0], len(labels), X.shape[1], time.perf_counter() - started)
         self.persist()
         return self._resource
 
