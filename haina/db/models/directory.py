@@ -47,9 +47,10 @@ class ServicePoint(Base):
         sa.Index("ix_service_points_category_district_id", "category", "district", "id"),
         sa.Index("ix_service_points_category_id", "category", "id"),
         sa.Index("ix_service_points_district_id", "district", "id"),
-        # Bounding-box prefilter for "nearest", with and without a category.
-        sa.Index("ix_service_points_category_lat_lon", "category", "lat", "lon"),
-        sa.Index("ix_service_points_lat_lon", "lat", "lon"),
+        # Bounding-box prefilter for "nearest", with and without a category; with id, the box's candidates
+        # are read from the index alone (a large box would otherwise be a sequential scan).
+        sa.Index("ix_service_points_category_lat_lon_id", "category", "lat", "lon", "id"),
+        sa.Index("ix_service_points_lat_lon_id", "lat", "lon", "id"),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)

@@ -100,8 +100,8 @@ def upgrade() -> None:
     op.create_index("ix_service_points_category_district_id", "service_points", ["category", "district", "id"])
     op.create_index("ix_service_points_category_id", "service_points", ["category", "id"])
     op.create_index("ix_service_points_district_id", "service_points", ["district", "id"])
-    op.create_index("ix_service_points_category_lat_lon", "service_points", ["category", "lat", "lon"])
-    op.create_index("ix_service_points_lat_lon", "service_points", ["lat", "lon"])
+    op.create_index("ix_service_points_category_lat_lon_id", "service_points", ["category", "lat", "lon", "id"])
+    op.create_index("ix_service_points_lat_lon_id", "service_points", ["lat", "lon", "id"])
 
     op.create_table(
         "service_point_texts",
