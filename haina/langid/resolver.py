@@ -27,7 +27,7 @@ from haina import paths
 from haina.languages import DEFAULT_LANGUAGE
 from haina.langid import lexicon
 from haina.langid.backends import Detection, LanguageBackend, make_backend
-from haina.langid.scripts import count_scripts, han_language, script_language
+from haina.langid.scripts import count_scripts, han_language, mostly_han, script_language
 
 _FILLERS = re.compile(
     r"^(?:please|pls|plz|bitte|svp|s'il vous pla[iî]t|por favor|пожалуйста|请|麻烦你|麻烦|"
@@ -96,7 +96,7 @@ class LanguageResolver:
         by_script = script_language(counts)
         if by_script:
             return by_script, True
-        if counts.han and counts.han >= counts.latin / 3:
+        if mostly_han(counts):
             return self._han_language(text), counts.han >= self.settings.min_han
         ranking = self.backend.ranking(text)
         if self.settings.word_frequencies:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
+HAN_WEIGHT = 3  # letters one Han character is worth when scripts are mixed
+
+
 @dataclass(frozen=True)
 class ScriptCounts:
     han: int = 0
@@ -43,15 +46,22 @@ def script_language(counts: ScriptCounts) -> str | None:
     """The language a script settles for certain among ours: kana → ja, Hangul → ko, Cyrillic → ru.
 
     Japanese text may hold Latin words and kanji, Chinese text Latin words: any kana makes it
-    Japanese, any Hangul Korean. Cyrillic decides only when it outweighs the Latin letters.
+    Japanese, any Hangul Korean. Cyrillic decides when it outweighs the Latin letters and the Han
+    characters (a Han character counts as three letters: a Russian sentence that quotes a Chinese
+    term, "разрешение на работу (外国人工作许可证)", is Russian).
     """
     if counts.kana:
         return "ja"
     if counts.hangul:
         return "ko"
-    if counts.cyrillic and counts.cyrillic >= counts.latin and not counts.han:
+    if counts.cyrillic and counts.cyrillic >= counts.latin and counts.cyrillic > HAN_WEIGHT * counts.han:
         return "ru"
     return None
+
+
+def mostly_han(counts: ScriptCounts) -> bool:
+    """Whether Han characters carry the text (each weighs as much as three Latin or Cyrillic letters)."""
+    return bool(counts.han) and HAN_WEIGHT * counts.han >= counts.latin + counts.cyrillic
 
 
 def _encodes(ch: str, codec: str) -> bool:

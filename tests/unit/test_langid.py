@@ -191,3 +191,14 @@ def test_hint_normalised_from_locales(resolver):
 
     assert resolver.resolve("👋", hint=normalise("zh_CN")).language == "zh"
     assert resolver.resolve("ok", hint=normalise("ko-KR")).language == "ko"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("С 1 апреля 2017 года разрешение на работу для иностранцев (外国人工作许可证) заменило прежнее", "ru"),
+     ("Since April 2017 the Foreigner's Work Permit (外国人工作许可证) has replaced the old permits", "en"),
+     ("外国人工作许可证 (Foreigner's Work Permit) 怎么办理", "zh"),
+     ("Z visa 怎么转工作签证", "zh")],
+)
+def test_a_quoted_term_in_another_script_does_not_decide(resolver, text, expected):
+    assert resolver.resolve(text).language == expected
