@@ -265,27 +265,32 @@ def directory_calls(url: str, samples: int, rng: random.Random) -> dict[str, lis
 
 
 def plans(url: str) -> dict[str, str]:
-    """EXPLAIN ANALYZE of the statements behind one lookup and two directory queries."""
+    """EXPLAIN ANALYZE of the statements behind one lookup and two directory pages, as search() runs them."""
     from haina.db import engine
     from haina.db.models import Application, ServicePoint, VerificationAttempt
     from haina.directory.calendar import load_calendar
-    from haina.directory.query import DirectoryQuery, conditions
+    from haina.directory.query import DirectoryQuery, statement_for
     from haina.directory.when import SHANGHAI, TimeFilter
 
     now = dt.datetime(2026, 12, 1, 12)
     moment = dt.datetime(2026, 12, 2, 10, 30, tzinfo=SHANGHAI)
     calendar = load_calendar()
+    open_hospital = DirectoryQuery(category="hospital", district="pudong", language="en", when=TimeFilter(at=moment))
+    lat, lon, radius_deg = 31.23, 121.47, 5 / 111.2  # a 5 km box, as search() draws it
     statements = {
         "application by number": sa.select(Application.id).where(Application.application_number == application_number(4242)),
-        "lockout by number": sa.select(VerificationAttempt.created_at).where(
-            VerificationAttempt.number_hash == "0" * 64, VerificationAttempt.outcome == "failure",
-            VerificationAttempt.created_at > now - dt.timedelta(hours=2)).order_by(VerificationAttempt.created_at),
-        "directory: hospital in pudong open at 10:30, English": sa.select(ServicePoint.id).where(*conditions(
-            DirectoryQuery(category="hospital", district="pudong", language="en", when=TimeFilter(at=moment)), calendar))
+        "lockout (conversation and number)": sa.select(VerificationAttempt.created_at).where(
+            sa.or_(VerificationAttempt.sender_hash == "0" * 16, VerificationAttempt.number_hash == "0" * 64),
+            VerificationAttempt.outcome == "failure", VerificationAttempt.created_at > now - dt.timedelta(hours=2))
+            .order_by(VerificationAttempt.created_at),
+        "directory: hospital in pudong, English, open at 10:30": statement_for(open_hospital, calendar, "postgresql")
             .order_by(ServicePoint.id).limit(4),
-        "directory: nearest pharmacy (5 km box)": sa.select(ServicePoint.id).where(
-            ServicePoint.category == "pharmacy", ServicePoint.lat.between(31.19, 31.27), ServicePoint.lon.between(121.42, 121.52))
-            .order_by(ServicePoint.id).limit(4),
+        "directory: nearest pharmacy (5 km box)": statement_for(DirectoryQuery(category="pharmacy"), calendar, "postgresql")
+            .with_only_columns(ServicePoint.id)
+            .where(ServicePoint.lat.between(lat - radius_deg, lat + radius_deg),
+                   ServicePoint.lon.between(lon - radius_deg * 1.17, lon + radius_deg * 1.17))
+            .order_by((ServicePoint.lat - lat) * (ServicePoint.lat - lat) + (ServicePoint.lon - lon) * (ServicePoint.lon - lon))
+            .limit(4),
     }
     found = {}
     with engine(url).connect() as connection:
