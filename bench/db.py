@@ -322,7 +322,8 @@ def section(data: dict) -> str:
         f"verification attempts) and {data['rows']['service_points']:,} service points ({data['rows']['texts']:,} texts, "
         f"{data['rows']['hours']:,} opening intervals) in {data['load_s']:.0f} s. Each call runs alone, in its own "
         f"session, through the real code: `haina.permits.lookup.look_up` (lock checks for the conversation and the "
-        f"number, the application, the attempt written and committed, the history when verified) and "
+        f"number, the application, the attempt written and committed (without waiting for the WAL flush), the history "
+        f"when verified) and "
         f"`{data['directory_function']}` (the page of {data['page_size']} plus the texts, languages and hours it shows). "
         f"{data['samples']} calls per kind after {data['warmup']} warm-up calls; seed {data['seed']}.",
         "",
