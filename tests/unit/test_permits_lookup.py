@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,20 +20,11 @@ from haina.db.models import VerificationAttempt
 from haina.knowledge.store import load_articles
 from haina.languages import LANGUAGES
 from haina.permits import explain, identifiers, lockout, lookup
+from tests.unit.test_db import postgres_url  # noqa: F401  (the session's throwaway PostgreSQL database)
+from tests.unit.test_permits_form import SALT, seeded  # noqa: F401  (one seeded template database per module)
 
-SALT = "lookup-test-salt"
 DEMO, PASSPORT, BIRTH = "SHWP-2026-004217", "E12345678", "1988-03-14"
 T0 = dt.datetime(2026, 12, 1, 8, 0)
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "template.db"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HAINA_PASSPORT_SALT", SALT)
-        ensure_ready(f"sqlite:///{path}")
-    db.dispose(f"sqlite:///{path}")
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -219,17 +209,12 @@ def test_seeded_documents_and_reasons_are_known_codes():
     assert {a["history"][-1]["status"] for a in data["applications"]} == set(__import__("haina.db.models", fromlist=["STATUSES"]).STATUSES)
 
 
-def test_lookup_and_lockout_on_postgresql(monkeypatch):
-    import os
+def test_lookup_and_lockout_on_postgresql(postgres_url):
+    from haina.db import migrate, ready
 
-    from haina.db import migrate, throwaway
-
-    reason = throwaway.unreachable_reason()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with throwaway.temporary_database("haina_test_lookup") as pg:
+    ready._DONE.clear()
+    try:
+        pg = postgres_url
         assert ensure_ready(pg) == []
         assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=T0).outcome == lookup.FOUND
         for n in range(5):
@@ -237,4 +222,6 @@ def test_lookup_and_lockout_on_postgresql(monkeypatch):
         assert lookup.look_up("SHWP-2026-999999", passport(PASSPORT), "pg-attacker", url=pg, now=minutes(5)).outcome == lookup.LOCKED
         assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=minutes(6)).outcome == lookup.LOCKED  # the number too
         assert lookup.look_up(DEMO, passport(PASSPORT), "pg", url=pg, now=minutes(64)).outcome == lookup.FOUND
-        migrate.downgrade(pg, "base")
+    finally:
+        migrate.downgrade(postgres_url, "base")
+        ready._DONE.clear()
