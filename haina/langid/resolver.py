@@ -8,7 +8,9 @@ The rules, in order:
    decided between zh and ja (by the characters' national forms, else the detector), a long enough
    text the detector is confident about (for a few Latin words, helped by their frequencies in
    each language: haina.langid.lexicon), or (first message only) a short word from
-   bot/language_words.yml such as "Bonjour".
+   bot/language_words.yml such as "Bonjour". Short Han text ("你好", "谢谢") also switches a
+   conversation held in a language of another script, since its writer has changed script,
+   unless it is nothing but names of places or services ("浦东", "徐汇区"), which anyone may type.
 4. Otherwise (short or ambiguous: "ok", "thanks", a number, a passport number, an emoji, a district
    name) the conversation's current language stays; without one, the channel's hint; without one,
    the detector's guess; without one, English.
@@ -97,7 +99,7 @@ class LanguageResolver:
         if by_script:
             return by_script, True
         if mostly_han(counts):
-            return self._han_language(text), counts.han >= self.settings.min_han
+            return self._han_language(text), counts.han >= self.settings.min_han and not _names_only(text)
         ranking = self.backend.ranking(text)
         if self.settings.word_frequencies:
             ranking = lexicon.rescore(text, ranking)
@@ -141,6 +143,8 @@ class LanguageResolver:
             return LanguageDecision(pinned, "pinned", pinned=pinned, detected=detected)
         if detected and certain:
             return LanguageDecision(detected, "script" if _by_script(text) else "detected", detected=detected)
+        if detected in HAN_LANGUAGES and current and current not in HAN_LANGUAGES and not _names_only(text):
+            return LanguageDecision(detected, "script", detected=detected)
         if current is None:
             word = self.certain_word(text)
             if word:
@@ -152,6 +156,20 @@ class LanguageResolver:
         if detected:
             return LanguageDecision(detected, "guess", detected=detected)
         return LanguageDecision(DEFAULT_LANGUAGE, "default", detected=None)
+
+
+HAN_LANGUAGES = ("zh", "ja")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def _names_only(text: str) -> bool:
+    """Whether a text is nothing but districts, kinds of service and the like (the gazetteer's names)."""
+    from haina.directory.gazetteer import gazetteer
+
+    rest = text
+    for match in sorted(gazetteer().find(text), key=lambda m: m.start, reverse=True):
+        rest = rest[: match.start] + " " + rest[match.end :]
+    return rest != text and not _NOT_LETTERS.sub("", rest).strip("区區")
 
 
 def _latin_clues(text: str, found: Detection | None) -> Detection | None:

@@ -140,6 +140,17 @@ def test_short_han_message_keeps_the_conversation_language(resolver):
     # a district name in Han characters is no reason to switch a Japanese conversation to Chinese
     assert resolver.resolve("浦东", current="ja").language == "ja"
     assert resolver.resolve("静安区", current="ko").language == "ko"
+    assert resolver.resolve("浦东新区", current="fr").language == "fr"
+    assert resolver.resolve("了解", current="ja").language == "ja"  # short kanji: zh or ja, keep
+    assert resolver.resolve("好的", current="zh").language == "zh"
+
+
+@pytest.mark.parametrize("current", ["en", "fr", "de", "es", "ru", "ko"])
+@pytest.mark.parametrize("text", ["你好", "谢谢", "好的", "请问"])
+def test_short_chinese_after_another_script_switches(resolver, current, text):
+    # whoever writes Han characters in an English conversation now writes Chinese
+    decision = resolver.resolve(text, current=current)
+    assert decision.language == "zh" and decision.reason == "script"
 
 
 @pytest.mark.parametrize(
