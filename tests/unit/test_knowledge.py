@@ -141,3 +141,15 @@ def test_numbers_agree_across_languages():
             if missing:
                 mismatches.append((article.id, language, sorted(missing)))
     assert mismatches == []
+
+
+def test_bodies_do_not_repeat_the_source_line():
+    """The renderer adds the source with its authority and review date; a body's own copy doubled it."""
+    import re
+
+    from haina.knowledge.store import load_articles
+
+    own = re.compile(r"(Source|来源|出典|출처|Quelle|Fuente|Источник)\s?[:：]\s*https?://")
+    for article in load_articles().values():
+        for language, body in article.body.items():
+            assert not own.search(body), f"{article.id} ({language})"
