@@ -15,9 +15,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from haina import i18n
-from haina.answering import AnswerChoice, choose_answer
+from haina.answering import PARSE_KEY, AnswerChoice, choose_answer
 from haina.knowledge.render import article_button, feedback_buttons, render_article
-from haina.knowledge.search import knowledge_search
+from haina.knowledge.search import KnowledgeSearch, knowledge_search
 from haina.languages import DEFAULT_LANGUAGE, normalise
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,18 @@ def conversation_language(tracker: Tracker) -> str:
 
 def input_channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "unknown"
+
+
+def chosen_answer(message: Dict[Text, Any], article_id: str | None, search: KnowledgeSearch) -> AnswerChoice:
+    """The NLU's choice (bot/nlu/answer_chooser.py) when the parse carries one for a known article;
+    otherwise (a button naming an article, a parse from an older model) the same decision made here."""
+    carried = None if article_id else AnswerChoice.from_dict(message.get(PARSE_KEY))
+    known = carried and all(a in search.articles for a in (carried.article_id, *carried.candidates) if a)
+    if carried and known:
+        return carried
+    intent = message.get("intent") or {}
+    return choose_answer(message.get("text") or "", intent.get("name"), float(intent.get("confidence") or 0.0),
+                         search, article_id=article_id, ranking=message.get("intent_ranking") or [])
 
 
 class ActionAnswerQuestion(Action):
@@ -48,10 +60,7 @@ class ActionAnswerQuestion(Action):
         language = conversation_language(tracker)
         channel = input_channel(tracker)
         text = message.get("text") or ""
-        choice = choose_answer(
-            text, intent, confidence, search,
-            article_id=tracker.get_slot("article_id"), ranking=message.get("intent_ranking") or [],
-        )
+        choice = chosen_answer(message, tracker.get_slot("article_id"), search)
         if choice.mode == "article" and choice.article_id:
             article = search.articles[choice.article_id]
             shown_channel = "wechat" if channel in WECHAT_CHANNELS else "web"

@@ -2,7 +2,8 @@
 
 rasa-sdk imports every module of this package when the server starts (and only then: unit tests
 import the action modules they test, not this one), so the first user of a fresh server does not
-wait seconds for the tokenizers, the e5 model and the knowledge index to load.
+wait for the articles and their index to load. The NLU chooses the article (answer_choice in the
+parse), so the e5 model is not loaded here: it loads only if an old model's parse lacks a choice.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import logging
 
 from haina.knowledge.search import knowledge_search
-from haina.text.tokenize import warm_up
 
 logger = logging.getLogger(__name__)
 
 
 def warm() -> None:
-    """Load the tokenizers and the knowledge search, and run one search through them."""
-    warm_up()
-    knowledge_search().search("work permit")
+    """Load the articles, their BM25 index and their embeddings."""
+    knowledge_search()
 
 
 warm()

@@ -63,6 +63,24 @@ class AnswerChoice:
         return None
 
 
+    def as_dict(self) -> dict[str, Any]:
+        """The choice as plain data, as the NLU hands it on in the parse (`answer_choice`)."""
+        return {"mode": self.mode, "article_id": self.article_id, "candidates": list(self.candidates),
+                "topic": self.topic, "via": self.via}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "AnswerChoice | None":
+        """The choice a parse carries, or None when it carries none (or something unreadable)."""
+        if not isinstance(data, dict) or data.get("mode") not in ("article", "suggest", "none"):
+            return None
+        return cls(mode=data["mode"], article_id=data.get("article_id"),
+                   candidates=tuple(data.get("candidates") or ()), topic=data.get("topic"),
+                   via=str(data.get("via") or "intent"))
+
+
+PARSE_KEY = "answer_choice"  # where the NLU (bot/nlu/answer_chooser.py) puts its choice in a parse
+
+
 def topic_confidence(ranking: Sequence[dict[str, Any]]) -> tuple[str | None, float]:
     """The domain topic whose intents hold the most probability in the NLU's ranking, and that sum."""
     totals: dict[str, float] = defaultdict(float)
