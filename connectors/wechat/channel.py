@@ -16,6 +16,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.channels import PrefetchingChannel
 from connectors.wechat.render import render_turn
 from connectors.wechat.settings import WeChatSettings
 from connectors.wechat.webhook import CHANNEL, Reply, WeChatWebhook
@@ -49,7 +50,7 @@ class WeChatOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
 
-class WeChatInput(InputChannel):
+class WeChatInput(PrefetchingChannel, InputChannel):
     """WeChat Official Account messages in plaintext, compatible and safe mode."""
 
     @classmethod

@@ -3,6 +3,10 @@
 Training embeds every example of eight languages (about 14,000 texts, several minutes on two
 cores); most of them are the same from one training to the next, so their vectors are kept in a
 small SQLite cache under var/cache/, keyed by the engine's version, the prefix and the text.
+
+At run time a question is embedded once per turn: the input channel starts it off the event
+loop (haina/text/prefetch.py), and the NLU featurizer and the knowledge search then find it among
+the few most recent questions (`remember` / `recall`), kept only as long as a turn needs them.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -44,11 +49,60 @@ def embed_queries(texts: Sequence[str]) -> np.ndarray:
     return _cache().lookup("query", list(texts), _raw_queries)
 
 
-@lru_cache(maxsize=2048)
+RECENT = 256  # questions remembered: the ones being answered right now, not a cache of the past
+
+
+class _Recent:
+    """The most recent questions' vectors, thread-safe (the prefetch thread writes, the NLU reads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._vectors: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._guard = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._guard:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        vector = np.array(vector, dtype=np.float32)
+        vector.setflags(write=False)
+        with self._guard:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+
+
+_recent = _Recent(RECENT)
+
+
+def recall(text: str) -> np.ndarray | None:
+    """The vector of a question embedded moments ago, or None."""
+    return _recent.get(text)
+
+
+def remember(text: str, vector: np.ndarray) -> None:
+    _recent.put(text, vector)
+
+
+def embed_query_batch(texts: list[str]) -> np.ndarray:
+    """Embed several questions in one call (cheaper per text) and remember each."""
+    vectors = _raw_queries(texts)
+    for text, vector in zip(texts, vectors):
+        remember(text, vector)
+    return vectors
+
+
 def _embed_one_query(text: str) -> np.ndarray:
-    """One question's embedding, remembered: the NLU and the knowledge search embed the same text."""
-    vector = _raw_queries([text])[0]
-    vector.setflags(write=False)
+    """One question's embedding: the NLU and the knowledge search embed the same text in a turn."""
+    vector = recall(text)
+    if vector is None:
+        remember(text, _raw_queries([text])[0])
+        vector = recall(text)
     return vector
 
 

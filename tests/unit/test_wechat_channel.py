@@ -114,7 +114,7 @@ def test_rasa_loads_the_channel_from_the_credentials_file(monkeypatch, tmp_path)
     monkeypatch.setenv("HAINA_WECHAT_STATE_DIR", str(tmp_path / "state"))
     target = tmp_path / "credentials.yml"
     kept = write_credentials(paths.ROOT / "credentials.yml", target, dict(ENV))
-    assert kept == ["rest", "socketio", "connectors.wechat.WeChatInput"]
+    assert kept == ["connectors.channels.RestInput", "connectors.channels.SocketIOInput", "connectors.wechat.WeChatInput"]
     assert "secret" not in target.read_text().replace("secret: ${HAINA_WECHAT_SECRET}", "")
     credentials = read_config_file(str(target))
     channel = class_from_module_path("connectors.wechat.WeChatInput").from_credentials(
@@ -126,7 +126,7 @@ def test_rasa_loads_the_channel_from_the_credentials_file(monkeypatch, tmp_path)
 def test_without_the_variables_haina_run_leaves_the_channel_out(tmp_path):
     target = tmp_path / "credentials.yml"
     partial = {k: v for k, v in ENV.items() if k != "HAINA_WECHAT_SECRET"}
-    assert write_credentials(paths.ROOT / "credentials.yml", target, partial) == ["rest", "socketio"]
+    assert write_credentials(paths.ROOT / "credentials.yml", target, partial) == ["connectors.channels.RestInput", "connectors.channels.SocketIOInput"]
     assert "wechat" not in target.read_text().lower()
 
 
