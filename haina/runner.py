@@ -73,7 +73,7 @@ class Stack:
         return {
             "actions": [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)],
             "rasa": [
-                python, "-m", "rasa", "run", "--model", str(self.model),
+                python, "-m", "haina.rasa_server", "run", "--model", str(self.model),
                 "--endpoints", str(paths.ROOT / "endpoints.yml"),
                 "--credentials", str(self.credentials),
                 "--port", str(self.ports.rasa), "--cors", "*",

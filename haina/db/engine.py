@@ -35,7 +35,10 @@ def _create(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        created = sa.create_engine(url, future=True, connect_args={"timeout": 30})
+        # SQLAlchemy 1.4 would open a new SQLite connection for every session: keep a few open.
+        memory = not parsed.database or parsed.database == ":memory:"
+        pool = {} if memory else {"poolclass": sa.pool.QueuePool, "pool_size": 4, "max_overflow": 4}
+        created = sa.create_engine(url, future=True, connect_args={"timeout": 30, "check_same_thread": False}, **pool)
         sa.event.listen(created, "connect", _sqlite_pragmas)
         return created
     # The assistant's queries read a handful of rows through indexes; a parallel plan's worker start-up

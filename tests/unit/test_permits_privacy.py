@@ -117,3 +117,44 @@ def test_turn_log_never_prints_passport_or_birth_date(caplog):
     for secret in SECRETS:
         assert secret not in logged
     assert json.loads(logged.splitlines()[0])["intent"] == "inform"
+
+
+class _Collecting:
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+async def test_each_new_event_is_streamed_once_masked_without_reloading(tmp_path, monkeypatch):
+    broker = _Collecting()
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"),
+                                     event_broker=broker)
+
+    async def no_reload(*args, **kwargs):
+        raise AssertionError("save must not reload the conversation")
+
+    monkeypatch.setattr(store, "retrieve", no_reload)
+    tracker = DialogueStateTracker("conversation-2", [])
+    tracker.update(ActionExecuted("action_listen"))
+    tracker.update(_user("my passport E12345678", []))
+    await store.save(tracker)
+    tracker.update(BotUttered("Thanks."))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    kinds = [e["event"] for e in broker.published]
+    assert kinds == ["action", "user", "bot", "action"]
+    assert "E12345678" not in json.dumps(broker.published)
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("SELECT count(*) FROM events")).scalar() == 4
+
+
+def test_sqlite_connections_are_kept_open(tmp_path):
+    store = RedactingSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "p.db"))
+    assert isinstance(store.engine.pool, sa.pool.QueuePool)
+    with store.session_scope() as session:
+        first = session.connection().connection.dbapi_connection
+    with store.session_scope() as session:
+        assert session.connection().connection.dbapi_connection is first
