@@ -82,7 +82,9 @@ def cmd_data(args: argparse.Namespace) -> int:
     from haina import datatools
 
     if args.action == "split":
-        moved = datatools.split_heldout()
+        from haina.languages import LANGUAGES
+
+        moved = datatools.split_heldout(languages=tuple(args.language or LANGUAGES))
         print(f"moved {moved} examples into the held-out split")
     elif args.action == "rules":
         print(f"wrote {datatools.write_knowledge_rules()}")
@@ -121,6 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument("action", choices=["split", "rules"],
                       help="split: move the held-out share of each intent into nlu_data/<lang>/test; "
                       "rules: rewrite bot/data/knowledge_rules.yml from bot/intents.yml")
+    from haina.languages import LANGUAGES
+
+    data.add_argument("--language", action="append", choices=LANGUAGES,
+                      help="split only this language (repeatable; default: all eight)")
     data.set_defaults(func=cmd_data)
 
     from haina.commands import register_all

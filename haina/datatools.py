@@ -45,13 +45,14 @@ def _rank(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def split_heldout(share: float = HELD_OUT_SHARE) -> int:
+def split_heldout(share: float = HELD_OUT_SHARE, languages: tuple[str, ...] = LANGUAGES) -> int:
     """Move examples from train/ to test/ until each intent holds out `share` of its examples.
 
     Deterministic (by a hash of the text) and one-way: a held-out example never returns to training.
+    Only `languages` are touched, so people editing other languages' files are not overwritten.
     """
     moved = 0
-    for language in LANGUAGES:
+    for language in languages:
         for train_file in sorted((paths.NLU_DATA / language / "train").glob("*.yml")):
             test_file = paths.NLU_DATA / language / "test" / train_file.name
             train, test = read_examples(train_file), read_examples(test_file)
