@@ -35,3 +35,11 @@ def test_targets_compare_with_each_peer_that_was_measured():
     assert by_label["ahead of the `rasa init` pipeline in macro-F1 (one model, as Haina)"][1] == "not measured"
     behind = nlu.targets({"intents": {"pipelines": {"haina": _pipeline(0.8), nlu.PEER: _pipeline(0.85)}}})
     assert any(row[3] == "NO" and "not: en" in row[1] for row in behind)
+
+
+def test_a_peer_measured_in_some_languages_only_is_not_called_beaten():
+    partial = _pipeline(0.8)
+    partial["by_language"] = {lang: row for lang, row in partial["by_language"].items() if lang in ("en", "zh")}
+    rows = nlu.targets({"intents": {"pipelines": {"haina": _pipeline(0.9), nlu.PEER_BY_LANGUAGE: partial}}})
+    row = next(r for r in rows if "one model per language" in r[0])
+    assert row[1] == "in 2 of 2 languages (2 of 8 measured)" and row[3] == "n/a"
