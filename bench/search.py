@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import re
 import time
 from collections import defaultdict
@@ -253,6 +254,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from haina import training
+    from haina.cli import quiet_structlog
+
+    quiet_structlog(logging.ERROR)  # Rasa's debug events would print every question parsed
 
     search = knowledge_search()
     peer = WhitespaceBM25(search.articles)
