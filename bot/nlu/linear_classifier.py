@@ -26,7 +26,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -86,8 +86,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     # -- features ---------------------------------------------------------------------------------
     @staticmethod
     def _sparse(message: Message) -> Optional[scipy.sparse.spmatrix]:
-        _, sentence = message.get_sparse_features(TEXT)
-        return sentence.features.tocsr() if sentence is not None else None
+        """The sentence features of every sparse featurizer side by side, in pipeline order: what
+        `message.get_sparse_features(TEXT)[1]` gives, without its deep copies and the sequence
+        features it also combines (a third of this classifier's time per message)."""
+        sentence = [f.features for f in message.features
+                    if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
+        if not sentence:
+            return None
+        return (sentence[0] if len(sentence) == 1 else scipy.sparse.hstack(sentence)).tocsr()
 
     @staticmethod
     def _dense(message: Message) -> Optional[np.ndarray]:

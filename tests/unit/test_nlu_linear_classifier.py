@@ -92,3 +92,19 @@ def test_temperature_fits_the_held_back_scores():
     factor = fit_temperature(scores, targets)
     likelihood = lambda f: np.log(softmax(scores * f)[np.arange(400), targets]).mean()  # noqa: E731
     assert likelihood(factor) >= max(likelihood(factor * 0.5), likelihood(factor * 2.0))
+
+
+def test_sparse_features_are_rasas_sentence_features_of_all_featurizers():
+    rng = np.random.default_rng(3)
+    message = Message(data={TEXT: "work permit"})
+    for origin, width in (("regex", 3), ("cv-words", 7), ("cv-chars", 11)):
+        sequence = scipy.sparse.coo_matrix(rng.integers(0, 2, size=(2, width)))
+        message.add_features(Features(sequence, "sequence", TEXT, origin))
+        message.add_features(Features(scipy.sparse.coo_matrix(rng.integers(0, 3, size=(1, width))),
+                                      "sentence", TEXT, origin))
+    message.add_features(Features(rng.random((1, 4)).astype(np.float32), "sentence", TEXT, "e5"))
+    expected = message.get_sparse_features(TEXT)[1].features.tocsr()
+    found = LinearIntentClassifier._sparse(message)
+    assert found.shape == expected.shape == (1, 21)
+    assert (found != expected).nnz == 0
+    assert LinearIntentClassifier._sparse(Message(data={TEXT: "x"})) is None
