@@ -11,7 +11,7 @@ Public API:
 
 The identifier patterns come from bot/data/entity_patterns.yml (one definition for the NLU and for us);
 this module adds only what that file cannot hold: dates written with month names in the eight languages,
-Korean and dotted numeric dates, phone numbers and e-mail addresses.
+loosely spaced Korean and Chinese dates, phone numbers and e-mail addresses.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ ALL_KINDS: tuple[str, ...] = (EMAIL, APPLICATION, DATE, PHONE, PASSPORT)
 MASKS = {PASSPORT: "[passport]", APPLICATION: "[application]", DATE: "[date]", PHONE: "[phone]", EMAIL: "[email]"}
 
 # Not in entity_patterns.yml: e-mail, spaced application and passport numbers, phone numbers (+86 21 6437 0045, 13812345678, 021-64370045) and dates
-# the NLU does not need to extract but people type (1988/3/14, 1988.03.14, 1988년 3월 14일).
+# the NLU does not need to extract but people type (1988년 3월 14일 with spaces anywhere, 1988 年 3 月 14 日).
 _EXTRA = {
     EMAIL: [r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"],
     APPLICATION: [r"\bSH\s*(?:WP|RP)[\s_./\-]*\d{4}[\s_./\-]*\d{6}\b"],  # "SHWP 2026 004217"
@@ -49,8 +49,7 @@ _EXTRA = {
             r"(?<!\w)1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}(?!\w)",
             r"(?<!\w)0\d{2,3}[ \-]\d{7,8}(?!\w)",
             r"(?<!\w)0\d{2,3}\d{8}(?!\w)"],
-    DATE: [r"\b(?:19|20)\d{2}[./]\d{1,2}[./]\d{1,2}\b",
-           r"(?:19|20)\d{2}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일",
+    DATE: [r"(?:19|20)\d{2}\s*년\s*\d{1,2}\s*월\s*\d{1,2}\s*일",
            r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"],
 }
 

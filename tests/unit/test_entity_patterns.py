@@ -73,12 +73,14 @@ def test_not_passport_numbers(text):
 
 @pytest.mark.parametrize("text", ["1988-03-14", "14.03.1988", "14/03/1988", "1988年3月14日", "1988년 3월 14일", "1988년3월14일",
                                   "14 March 1988", "March 14, 1988", "14th march 1988", "14 mars 1988", "14. März 1988",
-                                  "14 de marzo de 1988", "14 марта 1988", "3 févr. 1990", "1 Sept 1975"])
+                                  "14 de marzo de 1988", "14 марта 1988", "3 févr. 1990", "1 Sept 1975",
+                                  "1992.07.15", "1995/02/28"])
 def test_dates_of_birth(text):
     assert found("date_of_birth", text)
 
 
-@pytest.mark.parametrize("text", ["2026", "14.03.88", "call me at 3 pm", "12 Mayfair 1988", "SHWP-2026-004217", "1988-0314"])
+@pytest.mark.parametrize("text", ["2026", "14.03.88", "call me at 3 pm", "12 Mayfair 1988", "SHWP-2026-004217", "1988-0314",
+                                  "2026.12"])
 def test_not_dates_of_birth(text):
     assert not found("date_of_birth", text)
 
