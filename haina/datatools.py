@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from pathlib import Path
 
 import yaml
@@ -13,6 +14,12 @@ from haina.intents import intent_table
 from haina.languages import LANGUAGES
 
 HELD_OUT_SHARE = 0.2
+_ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
+
+
+def plain(example: str) -> str:
+    """An example as the duplicate checks compare it: annotations removed, lower case."""
+    return _ANNOTATION.sub(r"\1", example).strip().lower()
 
 
 def read_examples(path: Path) -> dict[str, list[str]]:
@@ -49,14 +56,23 @@ def split_heldout(share: float = HELD_OUT_SHARE, languages: tuple[str, ...] = LA
     """Move examples from train/ to test/ until each intent holds out `share` of its examples.
 
     Deterministic (by a hash of the text) and one-way: a held-out example never returns to training.
+    An example written twice is kept once: a repeat inside the held-out split, and a training example
+    that repeats one already held out or already in training, are dropped.
     Only `languages` are touched, so people editing other languages' files are not overwritten.
     """
     moved = 0
     for language in languages:
+        seen: set[str] = set()
+        for test_file in sorted((paths.NLU_DATA / language / "test").glob("*.yml")):
+            held_out = read_examples(test_file)
+            once = {intent: _first_occurrences(lines, seen) for intent, lines in held_out.items()}
+            if once != held_out:
+                write_examples(test_file, once)
         for train_file in sorted((paths.NLU_DATA / language / "train").glob("*.yml")):
             test_file = paths.NLU_DATA / language / "test" / train_file.name
             train, test = read_examples(train_file), read_examples(test_file)
             for intent, lines in train.items():
+                lines[:] = _first_occurrences(lines, seen)
                 held = test.setdefault(intent, [])
                 target = math.ceil(share * (len(lines) + len(held)))
                 for line in sorted(lines, key=_rank):
@@ -68,6 +84,20 @@ def split_heldout(share: float = HELD_OUT_SHARE, languages: tuple[str, ...] = LA
             write_examples(train_file, train)
             write_examples(test_file, {i: test[i] for i in train if test.get(i)} | {i: v for i, v in test.items() if i not in train})
     return moved
+
+
+def _first_occurrences(lines: list[str], seen: set[str]) -> list[str]:
+    """The lines not seen before (in the held-out split or earlier in training); `seen` grows.
+
+    An example added to training that is already held out would otherwise be moved to the held-out
+    split a second time, or trained on while it is also tested.
+    """
+    kept = []
+    for line in lines:
+        if plain(line) not in seen:
+            seen.add(plain(line))
+            kept.append(line)
+    return kept
 
 
 def knowledge_rules_text() -> str:

@@ -40,3 +40,14 @@ def test_split_is_deterministic_and_one_way(data: Path) -> None:
     first = datatools.read_examples(data / "en" / "test" / "topic.yml")
     assert datatools.split_heldout(languages=("en",)) == 0
     assert datatools.read_examples(data / "en" / "test" / "topic.yml") == first
+
+
+def test_an_example_written_twice_is_kept_once(data: Path) -> None:
+    _write(data, "en", "test", {"greet": ["hi there", "Hi there", "good morning"]})
+    _write(data, "en", "train", {"greet": ["good morning", "hey", "hey", "[hello](x) you"] + [f"yo {i}" for i in range(8)]})
+    datatools.split_heldout(languages=("en",))
+    train = datatools.read_examples(data / "en" / "train" / "topic.yml")["greet"]
+    test = datatools.read_examples(data / "en" / "test" / "topic.yml")["greet"]
+    everything = [datatools.plain(x) for x in train + test]
+    assert len(everything) == len(set(everything)) == 12  # hi there, good morning, hey, hello you, yo 0-7
+    assert test[:2] == ["hi there", "good morning"] and "good morning" not in train and train.count("hey") <= 1

@@ -1,22 +1,17 @@
 """Training data: every intent in every language, enough examples, a disjoint held-out split."""
 
-import re
+from collections import Counter
 
 import pytest
 
 from haina import paths
-from haina.datatools import read_examples
+from haina.datatools import plain, read_examples
 from haina.intents import intent_table
 from haina.languages import LANGUAGES
 
 # set by buttons only (payloads), never typed: no training examples
 BUTTON_ONLY = {"show_article", "give_feedback"}
 TYPED_INTENTS = [name for name in intent_table() if name not in BUTTON_ONLY]
-ANNOTATION = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-
-
-def plain(example: str) -> str:
-    return ANNOTATION.sub(r"\1", example).strip().lower()
 
 
 def split(language: str, part: str) -> dict[str, list[str]]:
@@ -51,6 +46,12 @@ def test_no_example_is_labelled_twice(language):
             for line in lines:
                 key = plain(line)
                 assert seen.setdefault(key, intent) == intent, (language, line, seen[key], intent)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_example_is_written_twice(language):
+    counts = Counter(plain(x) for part in ("train", "test") for lines in split(language, part).values() for x in lines)
+    assert [text for text, n in counts.items() if n > 1] == [], language
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
