@@ -8,13 +8,27 @@ tests/unit/test_rasa_server.py against Rasa's original.
    `jsonschema.validate`, which checks the whole event schema against the JSON Schema meta-schema
    again before every validation: about 20 ms of the event loop per custom action call, against
    0.3 ms for the same validation with the same errors.
+2. Values are deep-copied for a debug log line only when debug logging is on. Rasa's message
+   processor, RulePolicy and MemoizationPolicy deep-copy the conversation's states and events on
+   every prediction to hand them to `structlogger.debug`, which drops them at any other level; the
+   copies exist so that Rasa's log anonymizer can mask them without touching the originals. In
+   those three modules `copy.deepcopy` is used for nothing else (a test checks this against the
+   installed Rasa), so there the copy is made only when a debug line would be written.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import sys
 from functools import lru_cache
-from typing import Any, Dict, Text
+from types import ModuleType
+from typing import Any, Dict, Text, TypeVar
+
+import structlog
+
+T = TypeVar("T")
+DEBUG_COPY_MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization")
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +59,38 @@ def validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
     raise error
 
 
+@lru_cache(maxsize=1)
+def _filtering_above_debug() -> frozenset:
+    return frozenset(structlog.make_filtering_bound_logger(level)
+                     for level in (logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL))
+
+
+def debug_logs_on() -> bool:
+    """Whether a `structlogger.debug` line of Rasa's would be written (anything but a filtering logger above debug)."""
+    return (structlog.get_config().get("wrapper_class") not in _filtering_above_debug()
+            or logging.getLogger("rasa").isEnabledFor(logging.DEBUG))
+
+
+class DebugLogCopy(ModuleType):
+    """The `copy` module for Rasa modules that deep-copy only to pass values to `structlogger.debug`."""
+
+    def __init__(self) -> None:
+        super().__init__("copy")
+        self.__dict__.update({k: v for k, v in vars(copy).items() if not k.startswith("__") and k != "deepcopy"})
+
+    @staticmethod
+    def deepcopy(value: T, memo: Any = None) -> T:  # type: ignore[override]
+        return copy.deepcopy(value, memo) if debug_logs_on() else value
+
+
 def apply_fixes() -> None:
+    import importlib
+
     from rasa.core.actions.action import RemoteAction
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    for name in DEBUG_COPY_MODULES:
+        importlib.import_module(name).copy = DebugLogCopy()  # type: ignore[attr-defined]
 
 
 def main() -> None:

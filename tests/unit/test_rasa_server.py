@@ -46,3 +46,71 @@ def test_the_fix_is_applied_and_checks_the_schema_once(action, monkeypatch):
     for _ in range(3):
         rasa_server.validate_action_result(action, GOOD)
     assert len(checks) == 3  # ours: none after the first build
+
+
+def _deepcopy_calls_outside_debug_logs(module_name: str) -> list[int]:
+    """Lines of `copy.deepcopy(...)` in a Rasa module that are not arguments of `structlogger.debug(...)`."""
+    import ast
+    import importlib
+    import inspect
+
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    inside_debug: set[int] = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "debug"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "structlogger"):
+            inside_debug.update(id(n) for n in ast.walk(node))
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "deepcopy"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "copy" and id(node) not in inside_debug]
+
+
+@pytest.mark.parametrize("module_name", rasa_server.DEBUG_COPY_MODULES)
+def test_the_modules_deep_copy_only_for_debug_log_lines(module_name):
+    assert _deepcopy_calls_outside_debug_logs(module_name) == []
+
+
+def test_the_check_sees_a_deep_copy_outside_a_debug_line():
+    assert _deepcopy_calls_outside_debug_logs("rasa.core.nlg.response")  # a real copy: must be found
+
+
+def test_the_copy_is_made_only_when_debug_lines_are_written(monkeypatch):
+    value = {"states": [{"user": {"intent": "greet"}}]}
+    stand_in = rasa_server.DebugLogCopy()
+    monkeypatch.setattr(rasa_server, "debug_logs_on", lambda: False)
+    assert stand_in.deepcopy(value) is value
+    monkeypatch.setattr(rasa_server, "debug_logs_on", lambda: True)
+    copied = stand_in.deepcopy(value)
+    assert copied == value and copied is not value and copied["states"][0] is not value["states"][0]
+    assert stand_in.copy(value) is not value  # the rest of the copy module is the real one
+
+
+def test_debug_logs_on_follows_rasa_s_log_level():
+    import logging
+
+    import structlog
+    from rasa.utils.log_utils import configure_structlog
+
+    saved, rasa_logger = structlog.get_config(), logging.getLogger("rasa")
+    saved_level = rasa_logger.level
+    try:
+        configure_structlog(logging.INFO)
+        rasa_logger.setLevel(logging.INFO)
+        assert not rasa_server.debug_logs_on()
+        rasa_logger.setLevel(logging.DEBUG)
+        assert rasa_server.debug_logs_on()
+        rasa_logger.setLevel(logging.INFO)
+        configure_structlog(logging.DEBUG)
+        assert rasa_server.debug_logs_on()
+    finally:
+        structlog.configure(**saved)
+        rasa_logger.setLevel(saved_level)
+
+
+def test_the_stand_in_is_installed_in_the_three_modules(monkeypatch):
+    import importlib
+
+    for name in rasa_server.DEBUG_COPY_MODULES:
+        monkeypatch.setattr(importlib.import_module(name), "copy", __import__("copy"))
+    rasa_server.apply_fixes()
+    assert all(isinstance(importlib.import_module(n).copy, rasa_server.DebugLogCopy) for n in rasa_server.DEBUG_COPY_MODULES)
