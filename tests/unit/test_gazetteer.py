@@ -83,6 +83,7 @@ def test_each_district_is_found_by_each_of_its_names(district, language):
     ("clinic open at 9 pm", {("service_category", "international_clinic"), ("service_time", "21:00")}),
     ("аптека до 9 вечера", {("service_category", "pharmacy"), ("service_time", "21:00")}),
     ("Kindergarten mit englischsprachigen Erziehern", {("service_category", "kindergarten"), ("service_language", "en")}),
+    ("Kinderkrankenhaus in Minhang", {("service_category", "hospital"), ("district", "minhang")}),
 ])
 def test_free_text_requests(text, expected):
     assert found(text) == expected
