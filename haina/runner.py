@@ -77,7 +77,7 @@ class Stack:
                 "--endpoints", str(paths.ROOT / "endpoints.yml"),
                 "--credentials", str(self.credentials),
                 "--port", str(self.ports.rasa), "--cors", "*",
-                "--enable-api", "--auth-token", self.token,
+                "--enable-api", f"--auth-token={self.token}",  # one argument: a token may start with "-"
             ],
             "web": [
                 python, "-m", "connectors.web.server", "--port", str(self.ports.web),
