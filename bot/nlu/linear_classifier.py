@@ -160,6 +160,49 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         scores = self.model["classifier"].decision_function(self._matrix(messages))
         return softmax(np.atleast_2d(scores) * self.model["temperature"])
 
+    def message_probabilities(self, message: Message) -> np.ndarray:
+        """`probabilities([message])[0]`, computed straight from the message's few non-zero features.
+
+        At run time every message is classified on its own, and scikit-learn's input checks, the
+        sparse stacking and the tf-idf transform of one row cost more than the arithmetic (about 5 ms
+        of Rasa's event loop per message). The same sums, in the same order of features, take a
+        fraction of a millisecond; a test checks that both give the same probabilities.
+        """
+        weights = self._weights()
+        counts, dense = self._sparse(message), self._dense(message)
+        if weights is None or counts is None or dense is None:
+            return self.probabilities([message])[0]
+        counts = counts.tocsr()
+        values = counts.data.astype(np.float64)
+        tfidf = self.model["tfidf"]
+        if tfidf.sublinear_tf:
+            values = np.log(values) + 1.0
+        if tfidf.use_idf:
+            values = values * tfidf.idf_[counts.indices]
+        if tfidf.norm == "l2":
+            length = np.sqrt(np.dot(values, values))
+            values = values / length if length > 0 else values
+        elif tfidf.norm is not None:
+            return self.probabilities([message])[0]
+        sparse_part, dense_part, intercept = weights
+        scores = values @ sparse_part[counts.indices] + (np.asarray(dense, dtype=np.float64).ravel()
+                                                         * float(self.config["dense_weight"])) @ dense_part
+        return softmax((scores + intercept)[None, :] * self.model["temperature"])[0]
+
+    def _weights(self) -> Optional[tuple]:
+        """The SVM's weights per feature (rows) and class (columns), split at the end of the sparse
+        features; None where the fast path does not apply (two classes, no tf-idf)."""
+        if getattr(self, "_weight_cache", None) is None:
+            classifier, tfidf = self.model.get("classifier"), self.model.get("tfidf")
+            coef = getattr(classifier, "coef_", None)
+            if coef is None or coef.shape[0] < 3 or tfidf is None:
+                self._weight_cache = (None,)
+            else:
+                width = len(tfidf.idf_)
+                transposed = np.ascontiguousarray(coef.T, dtype=np.float64)
+                self._weight_cache = ((transposed[:width], transposed[width:], classifier.intercept_.astype(np.float64)),)
+        return self._weight_cache[0]
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if not self.model or not message.get(TEXT):
@@ -168,7 +211,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            probabilities = self.probabilities([message])[0]
+            probabilities = self.message_probabilities(message)
             order = np.argsort(-probabilities)[:LABEL_RANKING_LENGTH]
             ranking = [{"name": self.model["labels"][i], "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)

@@ -108,3 +108,14 @@ def test_sparse_features_are_rasas_sentence_features_of_all_featurizers():
     assert found.shape == expected.shape == (1, 21)
     assert (found != expected).nnz == 0
     assert LinearIntentClassifier._sparse(Message(data={TEXT: "x"})) is None
+
+
+def test_one_message_at_a_time_gives_the_same_probabilities_as_scikit_learn(storage):
+    component = trained(storage, Resource("linear"))
+    rng = np.random.default_rng(3)
+    messages = [featurised(f"q{i}", intent, rng) for i, intent in enumerate(INTENTS * 4)]
+    assert component._weights() is not None  # the fast path is the one tested
+    for message in messages:
+        # compared as logarithms: the calibrated probabilities of the unlikely labels are tiny
+        np.testing.assert_allclose(np.log(component.message_probabilities(message)),
+                                   np.log(component.probabilities([message])[0]), rtol=1e-9, atol=1e-9)
