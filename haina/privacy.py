@@ -113,13 +113,27 @@ def redact(text: str, kinds: tuple[str, ...] = ALL_KINDS) -> str:
     Application numbers and e-mail addresses are masked before passports and phones so that their parts
     are not mistaken for the shorter kinds; written dates before numeric ones.
     """
-    if not text:
+    if not text or not _MAYBE_PERSONAL.search(text):
         return text
+    return _redact_all(text, kinds)
+
+
+# Every identifier pattern needs a digit, except e-mail addresses, which need "@" (a test checks both):
+# a text with neither, as most of what is masked is (intent names, questions), is left as it is at once.
+_MAYBE_PERSONAL = re.compile(r"[\d@]")
+
+
+def _redact_all(text: str, kinds: tuple[str, ...]) -> str:
     for kind in ALL_KINDS:
         if kind in kinds:
-            for pattern in sorted(_patterns()[kind], key=lambda p: -len(p.pattern)):
+            for pattern in _longest_first(kind):
                 text = pattern.sub(MASKS[kind], text)
     return text
+
+
+@lru_cache(maxsize=None)
+def _longest_first(kind: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(sorted(_patterns()[kind], key=lambda p: -len(p.pattern)))
 
 
 def hash_sender(sender_id: str) -> str:

@@ -36,6 +36,27 @@ def test_redact(text, expected):
     assert privacy.redact(text) == expected
 
 
+def test_a_text_without_digits_or_at_signs_holds_nothing_to_mask():
+    """redact() skips such texts; every pattern must need a digit (or "@" for e-mail) for that to hold."""
+    import re
+
+    for kind, patterns in privacy._patterns().items():
+        for pattern in patterns:
+            needs = "@" if kind == privacy.EMAIL else "digit"
+            assert ("@" in pattern.pattern) if needs == "@" else re.search(r"\\d|\[0-9\]", pattern.pattern), pattern.pattern
+
+
+def test_skipping_texts_without_digits_masks_exactly_what_the_patterns_would():
+    from haina import paths
+    from haina.datatools import read_examples
+
+    texts = [line for path in sorted(paths.NLU_DATA.glob("*/*/*.yml")) for lines in read_examples(path).values()
+             for line in lines] + SECRETS + [f"x {s} y" for s in SECRETS] + ["ａｂｃ１９８８年３月１４日", "me@x.org"]
+    assert len(texts) > 10000
+    for text in texts:
+        assert privacy.redact(text) == privacy._redact_all(text, privacy.ALL_KINDS), text
+
+
 def test_redact_uses_the_patterns_of_entity_patterns_yml():
     import yaml
 
