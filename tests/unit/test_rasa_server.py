@@ -114,3 +114,60 @@ def test_the_stand_in_is_installed_in_the_three_modules(monkeypatch):
         monkeypatch.setattr(importlib.import_module(name), "copy", __import__("copy"))
     rasa_server.apply_fixes()
     assert all(isinstance(importlib.import_module(n).copy, rasa_server.DebugLogCopy) for n in rasa_server.DEBUG_COPY_MODULES)
+
+
+class _Agent:
+    def __init__(self, ready: bool = True) -> None:
+        self.parsed: list[str] = []
+        self.ready = ready
+
+    def is_ready(self) -> bool:
+        return self.ready
+
+    async def parse_message(self, text: str) -> dict:
+        self.parsed.append(text)
+        return {"text": text}
+
+
+def test_the_loaded_model_is_warmed_up_then_frozen():
+    import asyncio
+    import gc
+
+    from haina.runner import WARM_UP_TEXTS
+
+    agent = _Agent()
+
+    async def original(*args, **kwargs):
+        return agent
+
+    gc.unfreeze()
+    try:
+        loaded = asyncio.run(rasa_server.load_agent_and_freeze(original)("model.tar.gz", None, None, "app", "loop"))
+        assert loaded is agent and agent.parsed == list(WARM_UP_TEXTS)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_server_without_a_model_still_starts():
+    import asyncio
+    import gc
+
+    async def original(*args, **kwargs):
+        return _Agent(ready=False)
+
+    try:
+        agent = asyncio.run(rasa_server.load_agent_and_freeze(original)())
+        assert agent.parsed == []
+    finally:
+        gc.unfreeze()
+
+
+def test_rasa_loads_its_agent_through_the_wrapper(monkeypatch):
+    import rasa.core.run
+
+    original = rasa.core.run.load_agent_on_start
+    monkeypatch.setattr(rasa.core.run, "load_agent_on_start", getattr(original, "__wrapped__", original))
+    rasa_server.apply_fixes()
+    rasa_server.apply_fixes()  # applied twice, wrapped once
+    assert rasa.core.run.load_agent_on_start.__wrapped__ is getattr(original, "__wrapped__", original)
