@@ -94,8 +94,9 @@ def _first_occurrences(lines: list[str], seen: set[str]) -> list[str]:
     """
     kept = []
     for line in lines:
-        if plain(line) not in seen:
-            seen.add(plain(line))
+        key = plain(line)
+        if key not in seen:
+            seen.add(key)
             kept.append(line)
     return kept
 

@@ -37,6 +37,10 @@ import structlog
 
 T = TypeVar("T")
 DEBUG_COPY_MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization")
+# Parsed once before the server answers, so that no user waits for a tokenizer or model to load.
+WARM_UP_TEXTS = ("How long does a work permit take?", "工作许可要多久", "就労許可はどのくらいかかりますか",
+                 "취업허가는 얼마나 걸려요", "Combien de temps pour un permis de travail", "Wie lange dauert die Arbeitserlaubnis",
+                 "Cuánto tarda el permiso de trabajo", "Сколько времени занимает разрешение на работу")
 
 
 @lru_cache(maxsize=1)
@@ -95,8 +99,6 @@ def load_agent_and_freeze(original: Any) -> Any:
     """Rasa's `load_agent_on_start` (a server start listener), then a warm-up and `gc.freeze()`."""
 
     async def load(*args: Any, **kwargs: Any) -> Any:
-        from haina.runner import WARM_UP_TEXTS
-
         agent = await original(*args, **kwargs)
         if agent is not None and agent.is_ready():
             for text in WARM_UP_TEXTS:

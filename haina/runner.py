@@ -6,7 +6,6 @@ behind; the command waits until every server answers before it says where to cha
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -22,9 +21,6 @@ from pathlib import Path
 from haina import db, paths
 
 STARTUP_TIMEOUT_S = 300
-WARM_UP_TEXTS = ("How long does a work permit take?", "工作许可要多久", "就労許可はどのくらいかかりますか",
-                 "취업허가는 얼마나 걸려요", "Combien de temps pour un permis de travail", "Wie lange dauert die Arbeitserlaubnis",
-                 "Cuánto tarda el permiso de trabajo", "Сколько времени занимает разрешение на работу")
 
 
 @dataclass
@@ -122,20 +118,6 @@ class Stack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"not healthy after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.5)
-        if not stop_requested():
-            self.warm_up()
-
-    def warm_up(self) -> None:
-        """Parse one message per language, so that no user waits for a tokenizer or model to load."""
-        url = f"http://127.0.0.1:{self.ports.rasa}/model/parse?token={self.token}"
-        for text in WARM_UP_TEXTS:
-            request = urllib.request.Request(url, data=json.dumps({"text": text}).encode("utf-8"),
-                                             headers={"Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(request, timeout=60):
-                    pass
-            except (urllib.error.URLError, OSError):
-                return  # a slow first message is no reason to stop
 
     def stop(self, grace: float = 15.0) -> None:
         for process in self.processes.values():

@@ -172,7 +172,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         counts, dense = self._sparse(message), self._dense(message)
         if weights is None or counts is None or dense is None:
             return self.probabilities([message])[0]
-        counts = counts.tocsr()
         values = counts.data.astype(np.float64)
         tfidf = self.model["tfidf"]
         if tfidf.sublinear_tf:

@@ -133,8 +133,6 @@ def test_the_loaded_model_is_warmed_up_then_frozen():
     import asyncio
     import gc
 
-    from haina.runner import WARM_UP_TEXTS
-
     agent = _Agent()
 
     async def original(*args, **kwargs):
@@ -143,7 +141,7 @@ def test_the_loaded_model_is_warmed_up_then_frozen():
     gc.unfreeze()
     try:
         loaded = asyncio.run(rasa_server.load_agent_and_freeze(original)("model.tar.gz", None, None, "app", "loop"))
-        assert loaded is agent and agent.parsed == list(WARM_UP_TEXTS)
+        assert loaded is agent and agent.parsed == list(rasa_server.WARM_UP_TEXTS)
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
